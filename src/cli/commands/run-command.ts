@@ -1,0 +1,37 @@
+/**
+ * `sparkify run`: the everyday command. Creates missing tables, loads staging, publishes the star schema.
+ */
+import { Command } from 'commander';
+import { run } from '../../pipeline/run.js';
+import { TooManyRejectsError } from '../../errors.js';
+import { settingsFromOptions, withLoadOptions } from '../common-options.js';
+import { createProgressDisplay } from '../progress-display.js';
+import { formatRunSummary } from '../summary-format.js';
+
+/** The `run` verb. */
+export function runCommand(): Command {
+  return loadCommand('run', 'create missing tables, load the source into staging and publish the star schema');
+}
+
+/**
+ * A verb that loads and publishes; `run` and `etl` share it. With `--json` the summary (or, on too many
+ * rejects, the error) is printed as JSON on stdout.
+ */
+export function loadCommand(name: string, description: string): Command {
+  return withLoadOptions(new Command(name).description(description)).action(async (options: Record<string, unknown>) => {
+    const json = options.json === true;
+    const settings = settingsFromOptions(options);
+    const progress = createProgressDisplay(!json);
+    try {
+      const summary = await run({ settings, onProgress: progress.listener });
+      progress.stop();
+      process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
+    } catch (error) {
+      progress.stop();
+      if (json && error instanceof TooManyRejectsError) {
+        process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * Options shared by several verbs, and their translation into settings. Every option here appears in the
+ * README's configuration reference with its environment variable and dwh.cfg key.
+ */
+import { Option, type Command } from 'commander';
+import { loadSettings, type Settings, type SettingOptions } from '../config/settings.js';
+import type { SettingKey } from '../config/setting-layer.js';
+
+/** Adds the options that choose and reach the warehouse. */
+export function withWarehouseOptions(command: Command): Command {
+  return command
+    .option('--warehouse <url>', 'duckdb:<file>, postgres://user:pass@host:port/db or redshift://... (default: duckdb:sparkify.duckdb)')
+    .option('--schema <name>', 'PostgreSQL/Redshift schema for the tables (default: the server default)')
+    .option('--config <file>', 'a dwh.cfg file (default: ./dwh.cfg when present)')
+    .option('--verbose', 'print stack traces and causes of errors');
+}
+
+/** Adds the options that choose the source and govern a load. */
+export function withLoadOptions(command: Command): Command {
+  return withWarehouseOptions(command)
+    .option('--source <location>', 'folder or s3://bucket/prefix holding song_data/ and log_data/ (default: the bundled sample)')
+    .option('--song-data <location>', 'folder or s3:// prefix of the song files (overrides --source)')
+    .option('--log-data <location>', 'folder or s3:// prefix of the log files (overrides --source)')
+    .option('--log-jsonpath <location>', 'the JSONPaths file for the logs, used by Redshift COPY')
+    .option('--max-errors <n>', 'rejected records allowed before the run fails (default: 0)')
+    .option('--region <region>', 'AWS region of the S3 source (default: AWS_REGION, the profile, or the bucket\'s own)')
+    .option('--s3-endpoint <url>', 'an S3-compatible endpoint (path-style addressing)')
+    .addOption(new Option('--no-sign-request', 'read a public bucket without credentials'))
+    .option('--s3-concurrency <n>', 'S3 objects fetched at once (default: 32)')
+    .option('--json', 'print the summary as JSON, with no progress display');
+}
+
+// Commander's option names, mapped to the settings they feed.
+const OPTION_SETTINGS: Readonly<Record<string, SettingKey>> = {
+  warehouse: 'warehouse',
+  schema: 'schema',
+  source: 'source',
+  songData: 'songData',
+  logData: 'logData',
+  logJsonpath: 'logJsonPath',
+  maxErrors: 'maxErrors',
+  region: 'region',
+  s3Endpoint: 's3Endpoint',
+  s3Concurrency: 's3Concurrency',
+};
+
+const FLAG_NAMES: Readonly<Partial<Record<SettingKey, string>>> = {
+  logJsonPath: '--log-jsonpath',
+  noSignRequest: '--no-sign-request',
+};
+
+/** Resolves settings from parsed options plus environment, config file and defaults. */
+export function settingsFromOptions(options: Record<string, unknown>): Settings {
+  const given: SettingOptions = {};
+  for (const [name, key] of Object.entries(OPTION_SETTINGS)) {
+    const value = options[name];
+    if (typeof value === 'string') given[key] = value;
+  }
+  // commander sets signRequest=false only when --no-sign-request is given.
+  if (options.signRequest === false) given.noSignRequest = true;
+  return loadSettings({
+    options: given,
+    configFile: typeof options.config === 'string' ? options.config : undefined,
+    optionOrigin: (key) => FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The human-readable summary of a run.
+ */
+import type { DatasetSummary, RunSummary } from '../pipeline/run-summary.js';
+import { formatTable } from './text-table.js';
+
+/** Formats `summary` for the terminal: reconciliation per source, star table sizes, matches and timings. */
+export function formatRunSummary(summary: RunSummary): string {
+  const sources = formatTable(
+    [sourceRow('songs', summary.songs), sourceRow('events', summary.events)],
+    ['source', 'files', 'read', 'staged', 'rejected', 'location'],
+  );
+  const tables = formatTable(
+    Object.entries(summary.tables).map(([table, rows]) => ({ table, rows })),
+    ['table', 'rows'],
+  );
+  const percent = (summary.matchedShare * 100).toFixed(1);
+  const stages = Object.entries(summary.seconds)
+    .map(([stage, seconds]) => `${stage} ${seconds.toFixed(2)}s`)
+    .join(', ');
+  const lines = [
+    `Loaded ${summary.bundledSample ? 'the bundled sample' : 'the source'} into ${summary.warehouse}`,
+    '',
+    sources,
+    '',
+    tables,
+    '',
+    `songplays matched to a song: ${summary.matchedSongplays.toLocaleString('en-US')} of ${summary.tables.songplays.toLocaleString('en-US')} (${percent}%)`,
+  ];
+  if (summary.rejected > 0) {
+    lines.push(
+      `rejected records: ${summary.rejected} (allowed by --max-errors ${summary.maxErrors}); see the load_errors table`,
+    );
+  }
+  const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
+  if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);
+  lines.push(`time: ${summary.totalSeconds.toFixed(2)}s (${stages})`);
+  if (summary.bundledSample) {
+    lines.push('', 'Next: sparkify query "select * from songplays limit 5", or sparkify run --source <folder | s3://bucket>');
+  }
+  return lines.join('\n');
+}
+
+function sourceRow(source: string, dataset: DatasetSummary): Record<string, unknown> {
+  return {
+    source,
+    files: dataset.files,
+    read: dataset.read,
+    staged: dataset.staged,
+    rejected: dataset.rejected,
+    location: dataset.location,
+  };
+}

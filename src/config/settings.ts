@@ -1,0 +1,170 @@
+/**
+ * Resolves the settings of a run from its layers, highest first: flags, then `SPARKIFY_*` environment
+ * variables, then the config file (`--config`, `SPARKIFY_CONFIG`, or `./dwh.cfg`), then defaults. Each value
+ * is validated with a schema; an error names the flag, variable or key it came from and what was expected.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_WAREHOUSE, parseWarehouseTarget, type WarehouseTarget } from '../warehouses/warehouse-target.js';
+import { readDwhConfig } from './dwh-config-file.js';
+import { environmentLayer } from './environment-settings.js';
+import { setIfPresent, type SettingKey, type SettingLayer, type SettingValue } from './setting-layer.js';
+
+/** Everything a run needs to know, validated. */
+export interface Settings {
+  readonly warehouse: WarehouseTarget;
+  /** Folder or `s3://bucket/prefix` holding the song files. */
+  readonly songData: string;
+  /** Folder or `s3://bucket/prefix` holding the log files. */
+  readonly logData: string;
+  /** The Redshift JSONPaths file for the logs (used by Redshift's COPY). */
+  readonly logJsonPath: string;
+  /** True when no source was configured and the bundled sample is used. */
+  readonly bundledSample: boolean;
+  readonly maxErrors: number;
+  readonly iamRole?: string;
+  readonly s3: S3Settings;
+  /** The config file that was read, if any. */
+  readonly configFile?: string;
+}
+
+/** How S3 sources are reached. Credentials always come from the AWS SDK's default chain, never from here. */
+export interface S3Settings {
+  readonly region?: string;
+  readonly endpoint?: string;
+  readonly noSignRequest: boolean;
+  readonly concurrency: number;
+}
+
+/** The inputs of `loadSettings`. */
+export interface LoadSettingsInput {
+  /** Values given as command-line flags or by a program calling the library; they win over everything else. */
+  readonly options?: SettingOptions;
+  /** How to name an option in error messages: the CLI says `--max-errors`; the default says `option maxErrors`. */
+  readonly optionOrigin?: (key: SettingKey) => string;
+  /** An explicit config file (`--config`). */
+  readonly configFile?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where to look for `dwh.cfg` when no config file is named. */
+  readonly cwd?: string;
+}
+
+/** The sample bundled with the package, made by `sparkify generate`. */
+export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../sample/', import.meta.url));
+
+const DEFAULT_S3_CONCURRENCY = 32;
+
+/** Builds the settings of a run from flags, environment, config file and defaults. */
+export function loadSettings(input: LoadSettingsInput = {}): Settings {
+  const env = input.env ?? process.env;
+  const cwd = input.cwd ?? process.cwd();
+  const configFile = findConfigFile(input.configFile, env, cwd);
+  const layers: SettingLayer[] = [optionsLayer(input), environmentLayer(env)];
+  if (configFile) layers.push(readDwhConfig(configFile));
+
+  const pick = (key: SettingKey): SettingValue | undefined => layers.find((layer) => layer[key])?.[key];
+  const paths = resolveDataPaths(layers);
+  const warehouseValue = pick('warehouse');
+  const warehouse = parseWarehouseTarget(warehouseValue?.value ?? DEFAULT_WAREHOUSE, warehouseValue?.origin ?? 'default');
+  const schema = validated(pick('schema'), IDENTIFIER, 'a plain identifier (letters, digits, _)');
+  if (schema !== undefined && warehouse.kind === 'duckdb') {
+    throw new ConfigError(`${pick('schema')!.origin}: a schema applies to PostgreSQL and Redshift, not DuckDB`);
+  }
+
+  return {
+    warehouse: warehouse.kind !== 'duckdb' && schema ? { ...warehouse, schema } : warehouse,
+    ...paths,
+    maxErrors: validated(pick('maxErrors'), WHOLE_NUMBER, 'a whole number >= 0') ?? 0,
+    iamRole: validated(pick('iamRole'), IAM_ROLE, 'an IAM role ARN such as arn:aws:iam::123456789012:role/dwhRole'),
+    s3: {
+      region: validated(pick('region'), REGION, 'an AWS region such as us-west-2'),
+      endpoint: validated(pick('s3Endpoint'), URL_TEXT, 'an http(s) URL such as http://127.0.0.1:4568'),
+      noSignRequest: validated(pick('noSignRequest'), BOOLEAN, 'true or false') ?? false,
+      concurrency: validated(pick('s3Concurrency'), POSITIVE_NUMBER, 'a whole number from 1 to 1024') ?? DEFAULT_S3_CONCURRENCY,
+    },
+    configFile,
+  };
+}
+
+/** Settings given directly, as flags or library options. */
+export type SettingOptions = Partial<Record<SettingKey, string | number | boolean>>;
+
+function optionsLayer(input: LoadSettingsInput): SettingLayer {
+  const layer: SettingLayer = {};
+  const origin = input.optionOrigin ?? ((key: SettingKey) => `option ${key}`);
+  for (const [key, value] of Object.entries(input.options ?? {}) as [SettingKey, unknown][]) {
+    if (value !== undefined && value !== null) setIfPresent(layer, key, String(value), origin(key));
+  }
+  return layer;
+}
+
+function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (explicit) return resolve(cwd, explicit);
+  if (env.SPARKIFY_CONFIG) return resolve(cwd, env.SPARKIFY_CONFIG);
+  const local = resolve(cwd, 'dwh.cfg');
+  return existsSync(local) ? local : undefined;
+}
+
+/**
+ * Where the songs and logs are. Within one layer a specific key (song data, log data) beats `source`; across
+ * layers the higher layer wins for each, so `--source ./here` overrides both S3 paths of a dwh.cfg.
+ */
+function resolveDataPaths(layers: readonly SettingLayer[]): Pick<Settings, 'songData' | 'logData' | 'logJsonPath' | 'bundledSample'> {
+  const fromLayer = (layer: SettingLayer, key: 'songData' | 'logData' | 'logJsonPath', folder: string) =>
+    layer[key]?.value ?? (layer.source ? joinLocation(layer.source.value, folder) : undefined);
+  const first = (key: 'songData' | 'logData' | 'logJsonPath', folder: string) => {
+    for (const layer of layers) {
+      const value = fromLayer(layer, key, folder);
+      if (value) return value;
+    }
+    return undefined;
+  };
+  const songData = first('songData', 'song_data');
+  const logData = first('logData', 'log_data');
+  if (songData === undefined && logData === undefined) {
+    return {
+      songData: joinLocation(BUNDLED_SAMPLE, 'song_data'),
+      logData: joinLocation(BUNDLED_SAMPLE, 'log_data'),
+      logJsonPath: joinLocation(BUNDLED_SAMPLE, 'log_json_path.json'),
+      bundledSample: true,
+    };
+  }
+  if (songData === undefined || logData === undefined) {
+    const missing = songData === undefined ? 'song data (--song-data)' : 'log data (--log-data)';
+    throw new ConfigError(`No location for the ${missing}: give --source, or both --song-data and --log-data`);
+  }
+  const logJsonPath = first('logJsonPath', 'log_json_path.json') ?? joinLocation(parentLocation(logData), 'log_json_path.json');
+  return { songData, logData, logJsonPath, bundledSample: false };
+}
+
+/** `base/child` for folders and S3 URIs alike. */
+export function joinLocation(base: string, child: string): string {
+  return `${base.replace(/\/+$/, '')}/${child}`;
+}
+
+function parentLocation(location: string): string {
+  const trimmed = location.replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  return slash > 0 && !trimmed.endsWith(':/') ? trimmed.slice(0, slash) : trimmed;
+}
+
+const IDENTIFIER = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
+const WHOLE_NUMBER = z.string().regex(/^\d+$/).transform(Number);
+const POSITIVE_NUMBER = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1024));
+const IAM_ROLE = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/);
+const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+const URL_TEXT = z.string().regex(/^https?:\/\/[^\s]+$/);
+const BOOLEAN = z
+  .string()
+  .regex(/^(true|false|1|0|yes|no)$/i)
+  .transform((text) => /^(true|1|yes)$/i.test(text));
+
+function validated<T>(setting: SettingValue | undefined, schema: z.ZodType<T, string>, expected: string): T | undefined {
+  if (!setting) return undefined;
+  const result = schema.safeParse(setting.value);
+  if (result.success) return result.data;
+  throw new ConfigError(`${setting.origin}: expected ${expected}, got "${setting.value}"`);
+}

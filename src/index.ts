@@ -1,0 +1,19 @@
+/**
+ * The sparkify library: everything the CLI does, callable from a program.
+ *
+ * @example
+ * import { run, query } from 'sparkify';
+ * await run({ options: { source: './my-data' } });
+ * console.log(await query('select count(*) as plays from songplays'));
+ */
+export { run, etl, createTables, type RunOptions } from './pipeline/run.js';
+export { query, type QueryOptions } from './pipeline/query.js';
+export type { RunSummary, DatasetSummary } from './pipeline/run-summary.js';
+export type { ProgressEvent, ProgressListener, StageName } from './pipeline/progress.js';
+export { loadSettings, BUNDLED_SAMPLE, type Settings, type S3Settings, type LoadSettingsInput, type SettingOptions } from './config/settings.js';
+export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
+export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
+export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
+export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
+export type { DataLocation, SourceObject } from './sources/source.js';
+export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';

@@ -1,0 +1,51 @@
+/**
+ * Read-only queries against the warehouse, for `sparkify query` and for programs.
+ */
+import { QueryError } from '../errors.js';
+import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
+import { withWarehouse } from '../warehouses/open-warehouse.js';
+import type { ResultRow } from '../warehouses/warehouse.js';
+
+/** Options of `query`. */
+export interface QueryOptions extends LoadSettingsInput {
+  readonly settings?: Settings;
+}
+
+/**
+ * Runs `sql` on a read-only connection and returns plain JSON-ready rows: timestamps as ISO strings,
+ * big integers as numbers when they fit (as strings otherwise).
+ *
+ * @example
+ * const rows = await query('select count(*) as plays from songplays');
+ */
+export async function query(sql: string, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
+  const settings = options.settings ?? loadSettings(options);
+  return withWarehouse(settings.warehouse, { readOnly: true }, async (warehouse) => {
+    let rows: ResultRow[];
+    try {
+      rows = await warehouse.query(sql);
+    } catch (error) {
+      throw new QueryError(`Query failed: ${(error as Error).message}`, { cause: error });
+    }
+    return rows.map(toJsonRow);
+  });
+}
+
+/** Converts one row's values to JSON-friendly ones. */
+export function toJsonRow(row: ResultRow): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[key] = toJsonValue(value);
+  return out;
+}
+
+function toJsonValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toJsonValue(inner)]));
+  }
+  return value;
+}

@@ -1,0 +1,35 @@
+/**
+ * A warehouse-neutral description of a table. Each dialect turns it into its own DDL, so the schema is
+ * written once.
+ */
+
+/** Column types in warehouse-neutral terms; dialects map them to their own names. */
+export type LogicalType = 'text' | 'integer' | 'bigint' | 'double' | 'timestamp';
+
+/** One column of a table. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: LogicalType;
+  /** For `text`: the widest value expected, so warehouses with sized VARCHARs (Redshift) can size it. */
+  readonly maxLength?: number;
+  readonly notNull?: boolean;
+}
+
+/** What a table is for; dialects use it for physical design (distribution and sort keys, for example). */
+export type TableRole = 'staging' | 'errors' | 'fact' | 'dimension';
+
+/** A table of the product's schema. */
+export interface TableSpec {
+  readonly name: string;
+  readonly role: TableRole;
+  readonly columns: readonly ColumnSpec[];
+  readonly primaryKey?: readonly string[];
+  /** The column that joins the fact table to its largest dimension and orders it (Redshift DISTKEY/SORTKEY). */
+  readonly distributionKey?: string;
+  readonly sortKey?: readonly string[];
+}
+
+/** The names of `table`'s columns, in order. */
+export function columnNames(table: TableSpec): string[] {
+  return table.columns.map((column) => column.name);
+}

@@ -1,0 +1,88 @@
+/**
+ * The embedded default: a DuckDB database file, no server needed.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseError } from '../../errors.js';
+import type { TableSpec } from '../../schema/table-spec.js';
+import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
+import { DuckDbDialect } from './duckdb-dialect.js';
+import { openDuckDbTableWriter } from './duckdb-table-writer.js';
+
+/** How to open a DuckDB warehouse. */
+export interface DuckDbWarehouseOptions extends WarehouseOpenOptions {
+  /** The database file, or `:memory:`. */
+  readonly path: string;
+  /** DuckDB's memory limit, for example `1GB`. Set deliberately so a big load spills to disk instead of growing. */
+  readonly memoryLimit?: string;
+  /** Worker threads; defaults to the machine's cores. */
+  readonly threads?: number;
+}
+
+/** Opens (creating if needed) the DuckDB database at `options.path`. */
+export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
+  if (options.readOnly && options.path !== ':memory:' && !existsSync(options.path)) {
+    throw new WarehouseError(`No DuckDB warehouse at ${options.path}: run \`sparkify run\` first to build it.`);
+  }
+  const settings: Record<string, string> = {
+    threads: String(options.threads ?? availableParallelism()),
+    memory_limit: options.memoryLimit ?? '1GB',
+  };
+  if (options.readOnly) settings.access_mode = 'READ_ONLY';
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(options.path, settings);
+  } catch (error) {
+    throw new WarehouseError(`Failed to open DuckDB warehouse ${options.path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return new DuckDbWarehouse(instance, await instance.connect(), options.path);
+}
+
+class DuckDbWarehouse implements Warehouse {
+  readonly dialect = new DuckDbDialect();
+  readonly description: string;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    path: string,
+  ) {
+    this.description = `duckdb:${path}`;
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async query(sql: string): Promise<ResultRow[]> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return reader.getRowObjectsJS() as ResultRow[];
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  openWriter(table: TableSpec): Promise<TableWriter> {
+    return openDuckDbTableWriter(this.connection, table);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The SQL that builds the star tables from staging, written once for every warehouse. The rules are
+ * DATA.md's; each statement's comment says how it applies them. Text tie-breaks go through
+ * `dialect.byteOrder` so every warehouse picks the same row whatever its collation.
+ */
+import { ARTISTS, SONGPLAYS, SONGS, TIME, USERS } from '../../schema/star-tables.js';
+import { columnNames, type TableSpec } from '../../schema/table-spec.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/** One star table and the SELECT that produces all of its rows from staging (and, for time, from songplays). */
+export interface StarTableBuild {
+  readonly table: TableSpec;
+  readonly columns: readonly string[];
+  readonly select: string;
+}
+
+/** The builds of all five star tables, in dependency order (time reads songplays). */
+export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
+  const file = dialect.byteOrder('source_file');
+  const songplayColumns = dialect.capabilities.identitySongplayIds
+    ? columnNames(SONGPLAYS).filter((name) => name !== 'songplay_id')
+    : columnNames(SONGPLAYS);
+  const songplayId = dialect.capabilities.identitySongplayIds
+    ? ''
+    : // Numbered in event order so the ids are the same on every run and every warehouse.
+      `ROW_NUMBER() OVER (ORDER BY e.ts, e.session_id, e.item_in_session, ${dialect.byteOrder('e.source_file')}, e.line_number) AS songplay_id,\n       `;
+  return [
+    {
+      table: SONGS,
+      columns: columnNames(SONGS),
+      // A song_id seen twice: the first record in file order wins.
+      select: `SELECT song_id, title, artist_id, year, duration
+FROM (
+  SELECT song_id, title, artist_id, year, duration,
+         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY ${file}, line_number) AS pick
+  FROM staging_songs
+) ranked
+WHERE pick = 1`,
+    },
+    {
+      table: ARTISTS,
+      columns: columnNames(ARTISTS),
+      // Conflicting spellings or places for one artist_id: the most complete record wins (coordinates
+      // known, then location known), then the first in file order.
+      select: `SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude
+FROM (
+  SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude,
+         ROW_NUMBER() OVER (
+           PARTITION BY artist_id
+           ORDER BY CASE WHEN artist_latitude IS NOT NULL AND artist_longitude IS NOT NULL THEN 0 ELSE 1 END,
+                    CASE WHEN artist_location IS NOT NULL AND artist_location <> '' THEN 0 ELSE 1 END,
+                    ${file}, line_number
+         ) AS pick
+  FROM staging_songs
+) ranked
+WHERE pick = 1`,
+    },
+    {
+      table: USERS,
+      columns: columnNames(USERS),
+      // Each user as of their latest NextSong event (ties: the later record in file order).
+      select: `SELECT user_id, first_name, last_name, gender, level
+FROM (
+  SELECT user_id, first_name, last_name, gender, level,
+         ROW_NUMBER() OVER (
+           PARTITION BY user_id
+           ORDER BY ts DESC, ${file} DESC, line_number DESC
+         ) AS pick
+  FROM staging_events
+  WHERE page = 'NextSong' AND user_id IS NOT NULL
+) ranked
+WHERE pick = 1`,
+    },
+    {
+      table: SONGPLAYS,
+      columns: songplayColumns,
+      // Every NextSong event, matched to a song on (title, artist name, duration). Where several songs
+      // share that triple the lowest song_id is taken, so a play is never counted twice. The literal
+      // quotes that wrap many userAgent values in the raw logs are removed.
+      select: `SELECT ${songplayId}${dialect.epochMillisToTimestamp('e.ts')} AS start_time,
+       e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
+       CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
+            ELSE e.user_agent END AS user_agent
+FROM staging_events e
+LEFT JOIN (
+  SELECT title, artist_name, duration, song_id, artist_id
+  FROM (
+    SELECT title, artist_name, duration, song_id, artist_id,
+           ROW_NUMBER() OVER (
+             PARTITION BY title, artist_name, duration
+             ORDER BY ${dialect.byteOrder('song_id')}, ${dialect.byteOrder('artist_id')}
+           ) AS pick
+    FROM staging_songs
+  ) candidates
+  WHERE pick = 1
+) m ON e.song = m.title AND e.artist = m.artist_name AND e.length = m.duration
+WHERE e.page = 'NextSong'`,
+    },
+    {
+      table: TIME,
+      columns: columnNames(TIME),
+      // One row per distinct start time of a songplay; EXTRACT(WEEK) is the ISO week, DOW 0 = Sunday.
+      select: `SELECT start_time,
+       CAST(EXTRACT(HOUR FROM start_time) AS INTEGER) AS hour,
+       CAST(EXTRACT(DAY FROM start_time) AS INTEGER) AS day,
+       CAST(EXTRACT(WEEK FROM start_time) AS INTEGER) AS week,
+       CAST(EXTRACT(MONTH FROM start_time) AS INTEGER) AS month,
+       CAST(EXTRACT(YEAR FROM start_time) AS INTEGER) AS year,
+       CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
+FROM (SELECT DISTINCT start_time FROM songplays) starts`,
+    },
+  ];
+}
+
+/**
+ * The statements that publish the star schema: each table is emptied and refilled. The caller runs them
+ * in one transaction, so readers see the old tables or the new ones, never a mix.
+ */
+export function publishStatements(dialect: SqlDialect): string[] {
+  return starTableBuilds(dialect).flatMap((build) => [
+    `DELETE FROM ${dialect.quote(build.table.name)}`,
+    `INSERT INTO ${dialect.quote(build.table.name)} (${build.columns.map((c) => dialect.quote(c)).join(', ')})\n${build.select}`,
+  ]);
+}

@@ -1,0 +1,67 @@
+/**
+ * Which warehouse to use, parsed from `--warehouse` (or config): `duckdb:<path>`,
+ * `postgres://user:password@host:port/db` (or `postgresql://`), or `redshift://user:password@host:5439/db`.
+ */
+import { ConfigError } from '../errors.js';
+
+/** The embedded default. */
+export interface DuckDbTarget {
+  readonly kind: 'duckdb';
+  readonly path: string;
+}
+
+/** A server speaking the PostgreSQL protocol. The URL may hold a password: print it only through `redactUrl`. */
+export interface ServerTarget {
+  readonly kind: 'postgres' | 'redshift';
+  /** A libpq-style URL; absent for PostgreSQL configured only by PGHOST, PGUSER and friends. */
+  readonly url?: string;
+  /** The schema the tables live in (`?schema=` in the URL, `--schema`); the server's default when absent. */
+  readonly schema?: string;
+}
+
+/** A parsed warehouse choice. */
+export type WarehouseTarget = DuckDbTarget | ServerTarget;
+
+/** The default: `sparkify.duckdb` in the working directory. */
+export const DEFAULT_WAREHOUSE = 'duckdb:sparkify.duckdb';
+
+/**
+ * Parses a warehouse URL. `origin` names where the value came from (a flag, a variable, a config key), so
+ * an error can say which one to fix.
+ */
+export function parseWarehouseTarget(value: string, origin: string): WarehouseTarget {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('duckdb:')) {
+    const path = trimmed.slice('duckdb:'.length).replace(/^\/\//, '');
+    if (path === '') throw new ConfigError(`${origin}: "duckdb:" needs a file path, as in duckdb:sparkify.duckdb`);
+    return { kind: 'duckdb', path };
+  }
+  const scheme = /^([a-z]+):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql' || scheme === 'redshift') {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`${origin}: ${redactUrl(trimmed)} is not a valid URL (expected ${scheme}://user:password@host:port/database)`);
+    }
+    const schema = url.searchParams.get('schema') ?? undefined;
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
+      throw new ConfigError(`${origin}: schema "${schema}" must be a plain identifier (letters, digits, _)`);
+    }
+    return { kind: scheme === 'redshift' ? 'redshift' : 'postgres', url: trimmed, schema };
+  }
+  throw new ConfigError(
+    `${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected duckdb:<file>, postgres://... or redshift://...`,
+  );
+}
+
+/** `url` with any password replaced by `***`, safe to print. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@').replace(/([?&]password=)[^&]*/i, '$1***');
+}
+
+/** A printable name for `target` with no secret in it. */
+export function describeTarget(target: WarehouseTarget): string {
+  if (target.kind === 'duckdb') return `duckdb:${target.path}`;
+  return target.url ? redactUrl(target.url) : `${target.kind} (from PG* environment variables)`;
+}

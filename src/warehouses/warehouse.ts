@@ -1,0 +1,45 @@
+/**
+ * The warehouse contract: what the pipeline needs from DuckDB, PostgreSQL or Redshift. Each implementation
+ * lives in its own folder; the SQL they share is built by `sql/`.
+ */
+import type { StagingRow } from '../records/record-types.js';
+import type { TableSpec } from '../schema/table-spec.js';
+import type { SqlDialect } from './sql/sql-dialect.js';
+
+/** A query result row, with JavaScript values: numbers (bigints when too large), strings, Dates, null. */
+export type ResultRow = Record<string, unknown>;
+
+/** Streams rows into one table. Rows are written in batches; `finish` makes them durable. */
+export interface TableWriter {
+  /** Appends `rows` (each in the table's column order). Resolves when the writer can take more. */
+  write(rows: readonly StagingRow[]): Promise<void>;
+  /** Flushes and closes; returns the number of rows written. */
+  finish(): Promise<number>;
+  /** Abandons the load after a failure, releasing what the writer holds. */
+  abort(): Promise<void>;
+}
+
+/** A connected warehouse. */
+export interface Warehouse {
+  /** The SQL this warehouse speaks. */
+  readonly dialect: SqlDialect;
+  /** Where it is, for messages and summaries; never holds a password. */
+  readonly description: string;
+
+  /** Runs one statement that returns no rows. */
+  execute(sql: string): Promise<void>;
+  /** Runs one statement and returns its rows. */
+  query(sql: string): Promise<ResultRow[]>;
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Opens a bulk writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL). */
+  openWriter(table: TableSpec): Promise<TableWriter>;
+  /** Closes the connection. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** How a warehouse is opened. */
+export interface WarehouseOpenOptions {
+  /** Refuse writes: `sparkify query` opens warehouses this way. */
+  readonly readOnly?: boolean;
+}
