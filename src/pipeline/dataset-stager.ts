@@ -99,7 +99,7 @@ export async function stageDataset(
     report(false);
   };
 
-  const loads = Readable.from(location.list()).map(loadObject, { concurrency: spec.concurrency });
+  const loads = Readable.from(location.list()).map(loadObject, { concurrency: location.concurrency ?? spec.concurrency });
   for await (const _ of loads) {
     // Draining the mapped stream drives the loads; each result is already written.
   }

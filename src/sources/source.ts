@@ -22,6 +22,8 @@ export interface DataLocation {
   read(object: SourceObject): Promise<Buffer>;
   /** The content of an object as a byte stream, for large objects. */
   stream(object: SourceObject): Readable;
+  /** Objects to read at once, when the storage has its own best value (S3's `--s3-concurrency`). */
+  readonly concurrency?: number;
   /** Files below the location that were passed over because they are not `.json`. Valid after `list()` ends. */
   readonly skipped: readonly string[];
 }

@@ -1,0 +1,100 @@
+/**
+ * The command line as a user meets it: the built executable, real files, exit codes and output.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/test-warehouses.js';
+import { sparkify } from './run-cli.js';
+
+const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+
+describe('sparkify CLI', () => {
+  it('lists every verb in --help', () => {
+    const { status, stdout } = sparkify(['--help'], tempFolder());
+    expect(status).toBe(0);
+    for (const verb of ['run', 'create-tables', 'etl', 'query']) expect(stdout).toMatch(new RegExp(`^\\s+${verb}\\b`, 'm'));
+  });
+
+  it('documents the load options in run --help', () => {
+    const { stdout } = sparkify(['run', '--help'], tempFolder());
+    for (const option of ['--source', '--song-data', '--log-data', '--warehouse', '--config', '--max-errors', '--json']) {
+      expect(stdout).toContain(option);
+    }
+  });
+
+  it('runs on a folder, prints a summary that reconciles, and writes the DuckDB file', () => {
+    const cwd = tempFolder();
+    const { status, stdout, stderr } = sparkify(['run', '--source', TINY], cwd);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/events\s+2\s+11\s+11\s+0/);
+    expect(stdout).toMatch(/songplays\s+6/);
+    expect(stdout).toContain('songplays matched to a song: 4 of 6 (66.7%)');
+    expect(existsSync(join(cwd, 'sparkify.duckdb'))).toBe(true);
+  });
+
+  it('prints a JSON summary with --json and no progress display', () => {
+    const cwd = tempFolder();
+    const { status, stdout, stderr } = sparkify(['run', '--source', TINY, '--json'], cwd);
+    expect(status).toBe(0);
+    expect(stderr).toBe('');
+    const summary = JSON.parse(stdout);
+    expect(summary.tables).toEqual({ songplays: 6, users: 2, songs: 4, artists: 3, time: 5 });
+    expect(summary.events).toMatchObject({ read: 11, staged: 11, rejected: 0 });
+  });
+
+  it('answers queries as a table or as JSON with ISO timestamps', () => {
+    const cwd = tempFolder();
+    sparkify(['run', '--source', TINY], cwd);
+    const table = sparkify(['query', 'select user_id, level from users order by user_id'], cwd);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/user_id\s+level\n-+\s+-+\n\s+2\s+paid\n\s+8\s+free\n\(2 rows\)/);
+    const json = sparkify(['query', 'select max(start_time) as last, count(*) as plays from songplays', '--json'], cwd);
+    expect(JSON.parse(json.stdout)).toEqual([{ last: '2018-11-03T00:48:20.796Z', plays: 6 }]);
+  });
+
+  it('refuses to write through query', () => {
+    const cwd = tempFolder();
+    sparkify(['run', '--source', TINY], cwd);
+    const { status, stderr } = sparkify(['query', 'delete from songplays'], cwd);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^sparkify: Query failed: .*read-only/);
+    expect(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout).toContain('"n": 6');
+  });
+
+  it('exits 2 with one line naming the flag on a bad value', () => {
+    const { status, stderr } = sparkify(['run', '--source', TINY, '--max-errors', 'many'], tempFolder());
+    expect(status).toBe(2);
+    expect(stderr).toBe('sparkify: --max-errors: expected a whole number >= 0, got "many"\n');
+  });
+
+  it('names a missing source folder', () => {
+    const { status, stderr } = sparkify(['run', '--source', '/nowhere'], tempFolder());
+    expect(status).toBe(1);
+    expect(stderr).toBe('sparkify: Source folder /nowhere/song_data does not exist\n');
+  });
+
+  it('reads settings from SPARKIFY_* variables and dwh.cfg', () => {
+    const cwd = tempFolder();
+    const { status, stdout } = sparkify(['run', '--json'], cwd, { SPARKIFY_SOURCE: TINY, SPARKIFY_WAREHOUSE: 'duckdb:env.duckdb' });
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).warehouse).toBe('duckdb:env.duckdb');
+    expect(existsSync(join(cwd, 'env.duckdb'))).toBe(true);
+
+    const withFile = tempFolder();
+    writeFileSync(join(withFile, 'dwh.cfg'), `[SPARKIFY]\nSOURCE='${TINY}'\nWAREHOUSE=duckdb:from-file.duckdb\n`);
+    const fromFile = sparkify(['run', '--json'], withFile);
+    expect(fromFile.status).toBe(0);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ warehouse: 'duckdb:from-file.duckdb', bundledSample: false });
+  });
+
+  it('drops and recreates every table with create-tables', () => {
+    const cwd = tempFolder();
+    sparkify(['run', '--source', TINY], cwd);
+    const { status, stdout } = sparkify(['create-tables'], cwd);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Created staging_events, staging_songs, load_errors, songplays, users, songs, artists, time');
+    expect(JSON.parse(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout)).toEqual([{ n: 0 }]);
+  });
+});

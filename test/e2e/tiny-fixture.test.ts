@@ -1,0 +1,62 @@
+/**
+ * The hand-written tiny fixture: every rule of the star schema, checked row by row.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/pipeline/run.js';
+import { snapshotStar } from '../support/star-snapshot.js';
+import { testWarehouses } from '../support/test-warehouses.js';
+
+const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+
+for (const target of testWarehouses()) {
+  describe(`tiny fixture on ${target.name}`, () => {
+    let star: Awaited<ReturnType<typeof snapshotStar>>;
+
+    beforeAll(async () => {
+      const warehouse = target.fresh();
+      await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
+      star = await snapshotStar(warehouse);
+    });
+
+    it('keeps every NextSong event, matching on title, artist name and duration only when all three are equal', () => {
+      expect(star.songplays!.map((row) => [row.songplay_id, row.start_time, row.user_id, row.level, row.song_id])).toEqual([
+        [1, '2018-11-02T01:29:36.796Z', 2, 'free', 'SOCIWDW12A8C13D406'],
+        [2, '2018-11-02T01:30:41.796Z', 2, 'free', null],
+        [3, '2018-11-02T02:20:00.796Z', 2, 'paid', 'SOIAZJW12AB01853F1'],
+        [4, '2018-11-02T02:20:00.796Z', 8, 'free', 'SOIAZJW12AB01853F1'],
+        // "I Didn\u0019t Mean To" is not "I Didn't Mean To": the match is exact.
+        [5, '2018-11-03T00:46:40.796Z', 8, 'free', null],
+        [6, '2018-11-03T00:48:20.796Z', 8, 'free', 'SOMZWCG12A8C13C480'],
+      ]);
+    });
+
+    it('takes each user as of their latest NextSong event', () => {
+      expect(star.users).toEqual([
+        { user_id: 2, first_name: 'Jizelle', last_name: 'Benjamin', gender: 'F', level: 'paid' },
+        { user_id: 8, first_name: 'Kaylee', last_name: 'Summers', gender: 'F', level: 'free' },
+      ]);
+    });
+
+    it('keeps the most complete record of an artist seen with two spellings', () => {
+      expect(star.artists!.find((row) => row.artist_id === 'ARMJAGH1187FB546F3')).toEqual({
+        artist_id: 'ARMJAGH1187FB546F3',
+        name: 'The Box Tops',
+        location: 'Memphis, TN',
+        latitude: 35.14968,
+        longitude: -90.04892,
+      });
+      expect(star.songs).toHaveLength(4);
+    });
+
+    it('has one time row per distinct start time', () => {
+      expect(star.time!.map((row) => row.start_time)).toEqual([
+        '2018-11-02T01:29:36.796Z',
+        '2018-11-02T01:30:41.796Z',
+        '2018-11-02T02:20:00.796Z',
+        '2018-11-03T00:46:40.796Z',
+        '2018-11-03T00:48:20.796Z',
+      ]);
+      expect(star.time![0]).toMatchObject({ hour: 1, day: 2, week: 44, month: 11, year: 2018, weekday: 5 });
+    });
+  });
+}
