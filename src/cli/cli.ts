@@ -7,8 +7,10 @@ import { Command, CommanderError } from 'commander';
 import { SparkifyError, describeError } from '../errors.js';
 import { createTablesCommand } from './commands/create-tables-command.js';
 import { etlCommand } from './commands/etl-command.js';
+import { planCommand } from './commands/plan-command.js';
 import { runCommand } from './commands/run-command.js';
 import { queryCommand } from './commands/query-command.js';
+import { generateCommand } from './commands/generate-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -20,7 +22,7 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), createTablesCommand(), etlCommand(), queryCommand()]) {
+  for (const command of [runCommand(), createTablesCommand(), etlCommand(), queryCommand(), generateCommand(), planCommand()]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -30,6 +30,15 @@ export interface GenerateOptions {
   quirks?: boolean;
   /** Replace a dataset already in `out` (only song_data/, log_data/, log_json_path.json, damage.json). */
   force?: boolean;
+  /** Called as the work advances (every few thousand records), e.g. to draw a progress bar. */
+  onProgress?: (progress: GenerateProgress) => void;
+}
+
+/** How far `generate()` has got: songs first, then events. */
+export interface GenerateProgress {
+  readonly phase: 'songs' | 'events';
+  readonly done: number;
+  readonly total: number;
 }
 
 /** Options with every default filled in and every value checked. */

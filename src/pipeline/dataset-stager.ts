@@ -24,6 +24,8 @@ export interface DatasetSpec {
   readonly split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>;
   /** Objects read at once: many for tiny song files (latency-bound), few for big log files. */
   readonly concurrency: number;
+  /** A cap on `concurrency` whatever the location asks for: big files held at once cost memory. */
+  readonly maxConcurrency: number;
 }
 
 /** Song files: one or more JSON objects each. */
@@ -34,6 +36,7 @@ export const SONG_DATASET: DatasetSpec = {
   fields: SONG_FIELDS,
   split: splitJsonObjects,
   concurrency: 64,
+  maxConcurrency: 1024,
 };
 
 /** Log files: JSON lines. */
@@ -44,6 +47,7 @@ export const EVENT_DATASET: DatasetSpec = {
   fields: EVENT_FIELDS,
   split: splitJsonLines,
   concurrency: 4,
+  maxConcurrency: 4,
 };
 
 /** Counts of one dataset's load; `read` always equals `staged + rejected`. */
@@ -84,6 +88,8 @@ export async function stageDataset(
           counts.staged += batch.length;
           await rows.write(batch);
           batch = [];
+          // Big log files take a while: show records moving before the file is done.
+          report(false);
         }
       } else {
         const { file, line, raw, error } = parsed.reject;
@@ -99,7 +105,8 @@ export async function stageDataset(
     report(false);
   };
 
-  const loads = Readable.from(location.list()).map(loadObject, { concurrency: location.concurrency ?? spec.concurrency });
+  const concurrency = Math.min(location.concurrency ?? spec.concurrency, spec.maxConcurrency);
+  const loads = Readable.from(location.list()).map(loadObject, { concurrency });
   for await (const _ of loads) {
     // Draining the mapped stream drives the loads; each result is already written.
   }

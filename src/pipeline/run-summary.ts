@@ -36,4 +36,6 @@ export interface RunSummary {
   /** Seconds per stage. */
   readonly seconds: Readonly<Partial<Record<StageName, number>>>;
   readonly totalSeconds: number;
+  /** Peak resident memory of this process so far, in megabytes. */
+  readonly peakMemoryMB: number;
 }

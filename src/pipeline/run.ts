@@ -51,16 +51,22 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
 
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect)));
-    const songLocation = await openLocation(settings.songData, settings.s3);
-    const eventLocation = await openLocation(settings.logData, settings.s3);
-    const rejects = await warehouse.openWriter(LOAD_ERRORS);
     let songs: DatasetSummary;
     let events: DatasetSummary;
-    try {
-      songs = await timed('stage-songs', () => stage(warehouse, songLocation, SONG_DATASET, rejects, options.onProgress));
-      events = await timed('stage-events', () => stage(warehouse, eventLocation, EVENT_DATASET, rejects, options.onProgress));
-    } finally {
-      await rejects.finish();
+    if (warehouse.stageFromStorage) {
+      // The warehouse reads the files itself (Redshift's COPY from S3); none passes through this process.
+      songs = await timed('stage-songs', () => stageInWarehouse(warehouse, settings, SONG_DATASET, options.onProgress));
+      events = await timed('stage-events', () => stageInWarehouse(warehouse, settings, EVENT_DATASET, options.onProgress));
+    } else {
+      const songLocation = await openLocation(settings.songData, settings.s3);
+      const eventLocation = await openLocation(settings.logData, settings.s3);
+      const rejects = await warehouse.openWriter(LOAD_ERRORS);
+      try {
+        songs = await timed('stage-songs', () => stage(warehouse, songLocation, SONG_DATASET, rejects, options.onProgress));
+        events = await timed('stage-events', () => stage(warehouse, eventLocation, EVENT_DATASET, rejects, options.onProgress));
+      } finally {
+        await rejects.finish();
+      }
     }
     const rejected = songs.rejected + events.rejected;
     if (rejected > settings.maxErrors) {
@@ -78,6 +84,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       maxErrors: settings.maxErrors,
       seconds,
       totalSeconds: (performance.now() - started) / 1000,
+      // maxRSS is in kilobytes.
+      peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
   });
 }
@@ -96,6 +104,30 @@ export async function createTables(options: Omit<RunOptions, 'onProgress'> = {})
 
 async function executeAll(warehouse: Warehouse, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await warehouse.execute(statement);
+}
+
+/** One dataset staged by the warehouse itself; reconciled like a streamed load (read = staged + rejected). */
+async function stageInWarehouse(
+  warehouse: Warehouse,
+  settings: Settings,
+  spec: DatasetSpec,
+  onProgress: ProgressListener | undefined,
+): Promise<DatasetSummary> {
+  // Shown while the warehouse works (a COPY of many small files can take long); it reports once, at the end.
+  onProgress?.({ stage: spec.stage, files: 0, records: 0, bytes: 0, done: false });
+  const result = await warehouse.stageFromStorage!(spec, settings);
+  const staged = await countRows(warehouse, spec.table.name);
+  const read = staged + result.rejected;
+  onProgress?.({ stage: spec.stage, files: result.files, records: read, bytes: result.bytes, done: true });
+  return {
+    location: spec.name === 'songs' ? settings.songData : settings.logData,
+    files: result.files,
+    bytes: result.bytes,
+    read,
+    staged,
+    rejected: result.rejected,
+    skippedFiles: 0,
+  };
 }
 
 async function stage(

@@ -20,7 +20,8 @@ export const SONGPLAYS: TableSpec = {
     { name: 'user_agent', type: 'text', maxLength: 512 },
   ],
   primaryKey: ['songplay_id'],
-  distributionKey: 'song_id',
+  // Not song_id: most plays match no song, and their NULL song_ids would all land on one slice.
+  distributionKey: 'user_id',
   sortKey: ['start_time'],
 };
 

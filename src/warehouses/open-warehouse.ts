@@ -1,7 +1,6 @@
 /**
  * Opens the warehouse a target names. Drivers load lazily, so a DuckDB user never loads `pg`.
  */
-import { ConfigError } from '../errors.js';
 import type { Warehouse, WarehouseOpenOptions } from './warehouse.js';
 import type { WarehouseTarget } from './warehouse-target.js';
 
@@ -12,9 +11,14 @@ export async function openWarehouse(target: WarehouseTarget, options: WarehouseO
       const { openDuckDbWarehouse } = await import('./duckdb/duckdb-warehouse.js');
       return openDuckDbWarehouse({ ...options, path: target.path });
     }
-    case 'postgres':
-    case 'redshift':
-      throw new ConfigError(`The ${target.kind} warehouse is not available in this build.`);
+    case 'postgres': {
+      const { openPostgresWarehouse } = await import('./postgres/postgres-warehouse.js');
+      return openPostgresWarehouse(target, options);
+    }
+    case 'redshift': {
+      const { openRedshiftWarehouse } = await import('./redshift/redshift-warehouse.js');
+      return openRedshiftWarehouse(target, options);
+    }
   }
 }
 

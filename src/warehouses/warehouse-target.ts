@@ -1,6 +1,7 @@
 /**
  * Which warehouse to use, parsed from `--warehouse` (or config): `duckdb:<path>`,
- * `postgres://user:password@host:port/db` (or `postgresql://`), or `redshift://user:password@host:5439/db`.
+ * `postgres://user:password@host:port/db` (or `postgresql://`), `postgres:` alone for the server named by the
+ * PG* environment variables, or `redshift://user:password@host:5439/db`.
  */
 import { ConfigError } from '../errors.js';
 
@@ -36,6 +37,8 @@ export function parseWarehouseTarget(value: string, origin: string): WarehouseTa
     if (path === '') throw new ConfigError(`${origin}: "duckdb:" needs a file path, as in duckdb:sparkify.duckdb`);
     return { kind: 'duckdb', path };
   }
+  const fromEnvironment = postgresFromEnvironment(trimmed, origin);
+  if (fromEnvironment) return fromEnvironment;
   const scheme = /^([a-z]+):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === 'postgres' || scheme === 'postgresql' || scheme === 'redshift') {
     let url: URL;
@@ -44,15 +47,35 @@ export function parseWarehouseTarget(value: string, origin: string): WarehouseTa
     } catch {
       throw new ConfigError(`${origin}: ${redactUrl(trimmed)} is not a valid URL (expected ${scheme}://user:password@host:port/database)`);
     }
-    const schema = url.searchParams.get('schema') ?? undefined;
-    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
-      throw new ConfigError(`${origin}: schema "${schema}" must be a plain identifier (letters, digits, _)`);
-    }
+    const schema = checkedSchema(url.searchParams.get('schema') ?? undefined, origin);
     return { kind: scheme === 'redshift' ? 'redshift' : 'postgres', url: trimmed, schema };
   }
   throw new ConfigError(
     `${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected duckdb:<file>, postgres://... or redshift://...`,
   );
+}
+
+/**
+ * `postgres:` or `postgres://` (also `postgresql`) with no host: the server is the one the libpq variables
+ * name (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE), as `psql` with no arguments would use.
+ * `?schema=` may follow; any other parameter (`?sslmode=require`) is kept for pg, which fills in the rest
+ * from the same variables.
+ */
+function postgresFromEnvironment(value: string, origin: string): ServerTarget | undefined {
+  const bare = /^postgres(?:ql)?:(?:\/\/)?(?:\?(.*))?$/i.exec(value);
+  if (!bare) return undefined;
+  const parameters = new URLSearchParams(bare[1] ?? '');
+  const schema = checkedSchema(parameters.get('schema') ?? undefined, origin);
+  parameters.delete('schema');
+  const rest = parameters.toString();
+  return { kind: 'postgres', url: rest === '' ? undefined : `postgres://?${rest}`, schema };
+}
+
+function checkedSchema(schema: string | undefined, origin: string): string | undefined {
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
+    throw new ConfigError(`${origin}: schema "${schema}" must be a plain identifier (letters, digits, _)`);
+  }
+  return schema;
 }
 
 /** `url` with any password replaced by `***`, safe to print. */

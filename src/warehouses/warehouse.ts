@@ -2,6 +2,8 @@
  * The warehouse contract: what the pipeline needs from DuckDB, PostgreSQL or Redshift. Each implementation
  * lives in its own folder; the SQL they share is built by `sql/`.
  */
+import type { Settings } from '../config/settings.js';
+import type { DatasetSpec } from '../pipeline/dataset-stager.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
@@ -34,8 +36,24 @@ export interface Warehouse {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Opens a bulk writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL). */
   openWriter(table: TableSpec): Promise<TableWriter>;
+  /**
+   * Present on a warehouse that reads the source files itself (Redshift's COPY from S3): loads `dataset`
+   * into its staging table and its rejected records into load_errors. When present, the pipeline calls it
+   * instead of streaming the files through `openWriter`.
+   */
+  stageFromStorage?(dataset: DatasetSpec, settings: Settings): Promise<StorageStageResult>;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** What `stageFromStorage` reports for one dataset; the pipeline counts the staged rows itself. */
+export interface StorageStageResult {
+  /** Objects the warehouse loaded. */
+  readonly files: number;
+  /** Their size, when the warehouse reports it (0 when not). */
+  readonly bytes: number;
+  /** Records rejected, now rows of load_errors. */
+  readonly rejected: number;
 }
 
 /** How a warehouse is opened. */

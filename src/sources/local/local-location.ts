@@ -47,10 +47,15 @@ export class LocalLocation implements DataLocation {
     const entries = await readdir(folder, { withFileTypes: true });
     // Byte order, like an S3 listing, so local and S3 sources load in the same order.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
+    // Sizes of one folder's files are looked up together: one stat after another dominates a listing of
+    // hundreds of thousands of tiny song files.
+    const sizes = await Promise.all(
+      entries.map((entry) => (entry.isFile() && entry.name.endsWith('.json') ? stat(join(folder, entry.name)).then((info) => info.size) : 0)),
+    );
+    for (const [index, entry] of entries.entries()) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) yield* this.walk(path);
-      else if (entry.isFile() && entry.name.endsWith('.json')) yield { uri: path, size: (await stat(path)).size };
+      else if (entry.isFile() && entry.name.endsWith('.json')) yield { uri: path, size: sizes[index]! };
       else if (!entry.name.startsWith('.')) this.skippedFiles.push(path);
     }
   }

@@ -8,6 +8,7 @@ import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
+import { openDuckDbCsvBulkWriter } from './duckdb-csv-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
 
 /** How to open a DuckDB warehouse. */
@@ -75,7 +76,21 @@ class DuckDbWarehouse implements Warehouse {
     }
   }
 
-  openWriter(table: TableSpec): Promise<TableWriter> {
+  async openWriter(table: TableSpec): Promise<TableWriter> {
+    // Staging takes millions of rows: CSV segments on a connection of their own. Rejects are few: Appender.
+    if (table.role === 'staging') {
+      const connection = await this.instance.connect();
+      const writer = await openDuckDbCsvBulkWriter({ connection, table });
+      const release = <T>(result: T) => {
+        connection.closeSync();
+        return result;
+      };
+      return {
+        write: (rows) => writer.write(rows),
+        finish: () => writer.finish().then(release),
+        abort: () => writer.abort().then(release),
+      };
+    }
     return openDuckDbTableWriter(this.connection, table);
   }
 

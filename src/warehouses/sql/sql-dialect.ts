@@ -36,6 +36,17 @@ export abstract class SqlDialect {
     return expression;
   }
 
+  /**
+   * ORDER BY terms that put staged records in file order (reversed with `descending`): the tie-break of
+   * every "the first record wins" rule. `content` names the record's own columns, for a warehouse whose
+   * staging cannot say where a record came from (Redshift's COPY), which orders by them instead so that its
+   * choice stays deterministic.
+   */
+  recordOrder(_content: readonly string[], descending = false): string {
+    const direction = descending ? ' DESC' : '';
+    return `${this.byteOrder('source_file')}${direction}, line_number${direction}`;
+  }
+
   /** `CREATE TABLE` for `table`. */
   createTable(table: TableSpec, options: { ifNotExists: boolean }): string {
     const columns = table.columns.map((column) => `  ${this.columnDefinition(table, column)}`);

@@ -16,7 +16,6 @@ export interface StarTableBuild {
 
 /** The builds of all five star tables, in dependency order (time reads songplays). */
 export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
-  const file = dialect.byteOrder('source_file');
   const songplayColumns = dialect.capabilities.identitySongplayIds
     ? columnNames(SONGPLAYS).filter((name) => name !== 'songplay_id')
     : columnNames(SONGPLAYS);
@@ -32,7 +31,7 @@ export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
       select: `SELECT song_id, title, artist_id, year, duration
 FROM (
   SELECT song_id, title, artist_id, year, duration,
-         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY ${file}, line_number) AS pick
+         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY ${dialect.recordOrder(['title', 'artist_id', 'year', 'duration'])}) AS pick
   FROM staging_songs
 ) ranked
 WHERE pick = 1`,
@@ -49,7 +48,7 @@ FROM (
            PARTITION BY artist_id
            ORDER BY CASE WHEN artist_latitude IS NOT NULL AND artist_longitude IS NOT NULL THEN 0 ELSE 1 END,
                     CASE WHEN artist_location IS NOT NULL AND artist_location <> '' THEN 0 ELSE 1 END,
-                    ${file}, line_number
+                    ${dialect.recordOrder(['artist_name', 'artist_location', 'artist_latitude', 'artist_longitude'])}
          ) AS pick
   FROM staging_songs
 ) ranked
@@ -64,7 +63,7 @@ FROM (
   SELECT user_id, first_name, last_name, gender, level,
          ROW_NUMBER() OVER (
            PARTITION BY user_id
-           ORDER BY ts DESC, ${file} DESC, line_number DESC
+           ORDER BY ts DESC, ${dialect.recordOrder(['level', 'first_name', 'last_name', 'gender'], true)}
          ) AS pick
   FROM staging_events
   WHERE page = 'NextSong' AND user_id IS NOT NULL

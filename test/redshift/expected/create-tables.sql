@@ -1,0 +1,123 @@
+-- What a run sends first on Redshift, for the classic dwh.cfg (test/redshift/fixtures/dwh.cfg).
+-- Written by hand from the Redshift CREATE TABLE reference: sized VARCHARs, IDENTITY(seed, step),
+-- DISTSTYLE / DISTKEY / SORTKEY after the column list, BACKUP NO for tables rebuilt on every run.
+-- No ENCODE anywhere: the cluster picks encodings (ENCODE AUTO).
+-- Staging: source_file and line_number are nullable (COPY cannot fill them); registration is
+-- DOUBLE PRECISION (the logs write it as 1540919166796.0); user_id stays INTEGER (COPY loads the
+-- logged-out "" as NULL into an INT column).
+
+DROP TABLE IF EXISTS staging_events;
+
+DROP TABLE IF EXISTS staging_songs;
+
+DROP TABLE IF EXISTS load_errors;
+
+CREATE TABLE staging_events (
+  artist VARCHAR(512),
+  auth VARCHAR(64),
+  first_name VARCHAR(64),
+  gender VARCHAR(64),
+  item_in_session INTEGER,
+  last_name VARCHAR(64),
+  length DOUBLE PRECISION,
+  level VARCHAR(64),
+  location VARCHAR(256),
+  method VARCHAR(64),
+  page VARCHAR(64),
+  registration DOUBLE PRECISION,
+  session_id INTEGER,
+  song VARCHAR(512),
+  status INTEGER,
+  ts BIGINT,
+  user_agent VARCHAR(512),
+  user_id INTEGER,
+  source_file VARCHAR(1024),
+  line_number INTEGER
+)
+BACKUP NO;
+
+CREATE TABLE staging_songs (
+  num_songs INTEGER,
+  artist_id VARCHAR(32),
+  artist_latitude DOUBLE PRECISION,
+  artist_longitude DOUBLE PRECISION,
+  artist_location VARCHAR(512),
+  artist_name VARCHAR(512),
+  song_id VARCHAR(32),
+  title VARCHAR(512),
+  duration DOUBLE PRECISION,
+  year INTEGER,
+  source_file VARCHAR(1024),
+  line_number INTEGER
+)
+BACKUP NO;
+
+CREATE TABLE load_errors (
+  source_file VARCHAR(1024) NOT NULL,
+  line_number INTEGER,
+  raw_record VARCHAR(65535),
+  error VARCHAR(1024) NOT NULL,
+  dataset VARCHAR(16) NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS songs (
+  song_id VARCHAR(32) NOT NULL,
+  title VARCHAR(512),
+  artist_id VARCHAR(32),
+  year INTEGER,
+  duration DOUBLE PRECISION,
+  PRIMARY KEY (song_id)
+)
+DISTSTYLE ALL
+SORTKEY (song_id);
+
+CREATE TABLE IF NOT EXISTS artists (
+  artist_id VARCHAR(32) NOT NULL,
+  name VARCHAR(512),
+  location VARCHAR(512),
+  latitude DOUBLE PRECISION,
+  longitude DOUBLE PRECISION,
+  PRIMARY KEY (artist_id)
+)
+DISTSTYLE ALL
+SORTKEY (artist_id);
+
+CREATE TABLE IF NOT EXISTS users (
+  user_id INTEGER NOT NULL,
+  first_name VARCHAR(256),
+  last_name VARCHAR(256),
+  gender VARCHAR(16),
+  level VARCHAR(16),
+  PRIMARY KEY (user_id)
+)
+DISTSTYLE ALL
+SORTKEY (user_id);
+
+CREATE TABLE IF NOT EXISTS songplays (
+  songplay_id BIGINT IDENTITY(1, 1) NOT NULL,
+  start_time TIMESTAMP NOT NULL,
+  user_id INTEGER,
+  level VARCHAR(16),
+  song_id VARCHAR(32),
+  artist_id VARCHAR(32),
+  session_id INTEGER,
+  location VARCHAR(256),
+  user_agent VARCHAR(512),
+  PRIMARY KEY (songplay_id)
+)
+DISTSTYLE KEY
+DISTKEY (user_id)
+SORTKEY (start_time);
+
+CREATE TABLE IF NOT EXISTS time (
+  start_time TIMESTAMP NOT NULL,
+  hour INTEGER,
+  day INTEGER,
+  week INTEGER,
+  month INTEGER,
+  year INTEGER,
+  weekday INTEGER,
+  PRIMARY KEY (start_time)
+)
+DISTSTYLE ALL
+SORTKEY (start_time);

@@ -1,0 +1,84 @@
+-- Publishing on Redshift: one transaction of DELETE + INSERT per table (no ON CONFLICT on Redshift, and
+-- no TRUNCATE, which would commit on its own). No COLLATE "C": Redshift compares VARCHARs by their bytes.
+-- Ties that other warehouses break by file order are broken by the record's content (COPY keeps no
+-- file or line). songplay_id is left to the IDENTITY column.
+
+BEGIN;
+
+DELETE FROM songs;
+
+INSERT INTO songs (song_id, title, artist_id, year, duration)
+SELECT song_id, title, artist_id, year, duration
+FROM (
+  SELECT song_id, title, artist_id, year, duration,
+         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY title, artist_id, year, duration) AS pick
+  FROM staging_songs
+) ranked
+WHERE pick = 1;
+
+DELETE FROM artists;
+
+INSERT INTO artists (artist_id, name, location, latitude, longitude)
+SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude
+FROM (
+  SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude,
+         ROW_NUMBER() OVER (
+           PARTITION BY artist_id
+           ORDER BY CASE WHEN artist_latitude IS NOT NULL AND artist_longitude IS NOT NULL THEN 0 ELSE 1 END,
+                    CASE WHEN artist_location IS NOT NULL AND artist_location <> '' THEN 0 ELSE 1 END,
+                    artist_name, artist_location, artist_latitude, artist_longitude
+         ) AS pick
+  FROM staging_songs
+) ranked
+WHERE pick = 1;
+
+DELETE FROM users;
+
+INSERT INTO users (user_id, first_name, last_name, gender, level)
+SELECT user_id, first_name, last_name, gender, level
+FROM (
+  SELECT user_id, first_name, last_name, gender, level,
+         ROW_NUMBER() OVER (
+           PARTITION BY user_id
+           ORDER BY ts DESC, level DESC, first_name DESC, last_name DESC, gender DESC
+         ) AS pick
+  FROM staging_events
+  WHERE page = 'NextSong' AND user_id IS NOT NULL
+) ranked
+WHERE pick = 1;
+
+DELETE FROM songplays;
+
+INSERT INTO songplays (start_time, user_id, level, song_id, artist_id, session_id, location, user_agent)
+SELECT (TIMESTAMP 'epoch' + e.ts * INTERVAL '1 millisecond') AS start_time,
+       e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
+       CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
+            ELSE e.user_agent END AS user_agent
+FROM staging_events e
+LEFT JOIN (
+  SELECT title, artist_name, duration, song_id, artist_id
+  FROM (
+    SELECT title, artist_name, duration, song_id, artist_id,
+           ROW_NUMBER() OVER (
+             PARTITION BY title, artist_name, duration
+             ORDER BY song_id, artist_id
+           ) AS pick
+    FROM staging_songs
+  ) candidates
+  WHERE pick = 1
+) m ON e.song = m.title AND e.artist = m.artist_name AND e.length = m.duration
+WHERE e.page = 'NextSong';
+
+DELETE FROM time;
+
+INSERT INTO time (start_time, hour, day, week, month, year, weekday)
+SELECT start_time,
+       CAST(EXTRACT(HOUR FROM start_time) AS INTEGER) AS hour,
+       CAST(EXTRACT(DAY FROM start_time) AS INTEGER) AS day,
+       CAST(EXTRACT(WEEK FROM start_time) AS INTEGER) AS week,
+       CAST(EXTRACT(MONTH FROM start_time) AS INTEGER) AS month,
+       CAST(EXTRACT(YEAR FROM start_time) AS INTEGER) AS year,
+       CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
+FROM (SELECT DISTINCT start_time FROM songplays) starts;
+
+COMMIT;

@@ -1,0 +1,59 @@
+/**
+ * Vitest global setup: runs once per `vitest run`, before any test file. It starts the PostgreSQL server the
+ * suites share (unless SPARKIFY_TEST_PG_URL names one, or SPARKIFY_TEST_WAREHOUSES leaves postgres out) and
+ * provides its URL to the test workers; the returned teardown stops it and deletes its files.
+ *
+ * A server that cannot start fails the run loudly: a suite that silently skips PostgreSQL would pass while
+ * testing nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startPostgresServer } from './postgres-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Superuser URL of the test PostgreSQL server; '' when PostgreSQL is not under test. */
+    postgresUrl: string;
+    /** Prefix of every schema this run creates, so an external server can be cleaned afterwards. */
+    postgresSchemaPrefix: string;
+  }
+}
+
+/** Starts (or adopts) the PostgreSQL server and returns the teardown. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const schemaPrefix = `sparkify_test_${randomBytes(4).toString('hex')}_`;
+  project.provide('postgresSchemaPrefix', schemaPrefix);
+  if (!postgresUnderTest()) {
+    project.provide('postgresUrl', '');
+    return async () => undefined;
+  }
+  const external = process.env.SPARKIFY_TEST_PG_URL;
+  if (external) {
+    project.provide('postgresUrl', external);
+    return () => dropSchemas(external, schemaPrefix);
+  }
+  const server = await startPostgresServer();
+  project.provide('postgresUrl', server.url);
+  return () => server.stop();
+}
+
+function postgresUnderTest(): boolean {
+  const wanted = process.env.SPARKIFY_TEST_WAREHOUSES;
+  return wanted === undefined || wanted.split(',').some((name) => name.trim() === 'postgres');
+}
+
+/** Drops the schemas this run made on a server that outlives it. */
+async function dropSchemas(url: string, prefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`,
+      [prefix],
+    );
+    for (const { name } of rows) await client.query(`DROP SCHEMA "${name}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
