@@ -8,6 +8,11 @@
  */
 export { run, etl, createTables, type RunOptions } from './pipeline/run.js';
 export { query, type QueryOptions } from './pipeline/query.js';
+export { planRun, formatPlan, type PlannedStatement } from './pipeline/run-plan.js';
+export { generate, type GenerateResult } from './generator/generate.js';
+export type { GenerateOptions, GenerateProgress } from './generator/generator-options.js';
+// Loads the AWS SDK only when called.
+export { measureS3FetchRate, type S3FetchRate, type S3FetchRateOptions } from './sources/s3/s3-fetch-rate.js';
 export type { RunSummary, DatasetSummary } from './pipeline/run-summary.js';
 export type { ProgressEvent, ProgressListener, StageName } from './pipeline/progress.js';
 export { loadSettings, BUNDLED_SAMPLE, type Settings, type S3Settings, type LoadSettingsInput, type SettingOptions } from './config/settings.js';

@@ -23,18 +23,19 @@ export interface FieldSpec {
 }
 
 const INT32_MAX = 2_147_483_647;
+// PostgreSQL and Redshift cannot store U+0000 in text; rejecting it everywhere keeps every warehouse alike.
+const NUL_ERROR = 'text contains the NUL character (\\u0000), which warehouses cannot store';
 
 /** Converts `value` for a field of `kind`, or returns an error text saying what was expected. */
 export function convertField(kind: FieldKind, value: unknown): { value: StagingValue } | { error: string } {
   switch (kind) {
     case 'text':
-      return value === null || value === undefined || typeof value === 'string'
-        ? { value: (value as string | null | undefined) ?? null }
-        : { error: `expected a string or null, got ${describe(value)}` };
+      if (value === null || value === undefined) return { value: null };
+      if (typeof value !== 'string') return { error: `expected a string or null, got ${describe(value)}` };
+      return value.includes('\u0000') ? { error: NUL_ERROR } : { value };
     case 'required-text':
-      return typeof value === 'string' && value !== ''
-        ? { value }
-        : { error: `expected a non-empty string, got ${describe(value)}` };
+      if (typeof value !== 'string' || value === '') return { error: `expected a non-empty string, got ${describe(value)}` };
+      return value.includes('\u0000') ? { error: NUL_ERROR } : { value };
     case 'integer':
       if (value === null || value === undefined) return { value: null };
       return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT32_MAX

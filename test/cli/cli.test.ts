@@ -98,3 +98,16 @@ describe('sparkify CLI', () => {
     expect(JSON.parse(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout)).toEqual([{ n: 0 }]);
   });
 });
+
+describe('sparkify run with no source', () => {
+  it('loads the bundled sample into ./sparkify.duckdb and says what to try next', () => {
+    const cwd = tempFolder();
+    const { status, stdout } = sparkify(['run'], cwd);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Loaded the bundled sample into duckdb:sparkify.duckdb');
+    expect(stdout).toMatch(/songplays\s+2126/);
+    expect(stdout).toContain('songplays matched to a song: 759 of 2,126');
+    expect(stdout).toContain('Next: sparkify query');
+    expect(existsSync(join(cwd, 'sparkify.duckdb'))).toBe(true);
+  });
+});

@@ -56,6 +56,10 @@ describe('parseRecord for events', () => {
     expect(parse({ ...EVENT, ts: null })).toMatchObject({ reject: { error: /field "ts"/ } });
   });
 
+  it('rejects text holding the NUL character, which PostgreSQL and Redshift cannot store', () => {
+    expect(parse({ ...EVENT, location: 'a\u0000b' })).toMatchObject({ reject: { error: /field "location": text contains the NUL character/ } });
+  });
+
   it('rejects malformed JSON and non-objects with the whole raw text', () => {
     expect(parse('{"ts": 1,,}')).toMatchObject({ reject: { raw: '{"ts": 1,,}', error: /^invalid JSON/ } });
     expect(parse('[1, 2]')).toMatchObject({ reject: { error: 'expected a JSON object' } });

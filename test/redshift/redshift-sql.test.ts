@@ -98,8 +98,8 @@ describe('RedshiftDialect', () => {
   });
 
   it('breaks ties by content, since COPY keeps no file or line', () => {
-    expect(dialect.recordOrder(['title', 'year'])).toBe('title, year');
-    expect(dialect.recordOrder(['level'], true)).toBe('level DESC');
+    expect(dialect.recordOrder(['title', 'year'])).toBe('title NULLS LAST, year NULLS LAST');
+    expect(dialect.recordOrder(['level'], true)).toBe('level DESC NULLS LAST');
     expect(dialect.byteOrder('song_id')).toBe('song_id');
   });
 });

@@ -55,8 +55,7 @@ export class RedshiftDialect extends PostgresDialect {
    * different ones are still chosen the same way on every run.
    */
   override recordOrder(content: readonly string[], descending = false): string {
-    const direction = descending ? ' DESC' : '';
-    return content.map((column) => `${this.byteOrder(column)}${direction}`).join(', ');
+    return this.contentOrder(content, descending);
   }
 
   /** CREATE TABLE; staging tables take their COPY shape (see `stagingLayout`). */

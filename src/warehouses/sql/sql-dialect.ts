@@ -2,7 +2,13 @@
  * The SQL a warehouse speaks. This base class is the shared dialect; DuckDB, PostgreSQL and Redshift each
  * override only the members where they differ (Redshift extends PostgreSQL's).
  */
+import { STAGING_EVENTS, STAGING_SONGS } from '../../schema/staging-tables.js';
 import type { ColumnSpec, LogicalType, TableSpec } from '../../schema/table-spec.js';
+
+// Text columns of staging, whose order depends on collation unless it is pinned by `byteOrder`.
+const STAGING_TEXT_COLUMNS = new Set(
+  [...STAGING_EVENTS.columns, ...STAGING_SONGS.columns].filter((column) => column.type === 'text').map((column) => column.name),
+);
 
 /** What a warehouse can or cannot do, so shared code asks about a capability rather than a product name. */
 export interface DialectCapabilities {
@@ -38,13 +44,20 @@ export abstract class SqlDialect {
 
   /**
    * ORDER BY terms that put staged records in file order (reversed with `descending`): the tie-break of
-   * every "the first record wins" rule. `content` names the record's own columns, for a warehouse whose
-   * staging cannot say where a record came from (Redshift's COPY), which orders by them instead so that its
-   * choice stays deterministic.
+   * every "the first record wins" rule. Two song objects can share a line, so the record's own `content`
+   * columns follow, which makes the order total and the choice the same on every warehouse.
    */
-  recordOrder(_content: readonly string[], descending = false): string {
+  recordOrder(content: readonly string[], descending = false): string {
     const direction = descending ? ' DESC' : '';
-    return `${this.byteOrder('source_file')}${direction}, line_number${direction}`;
+    return [`${this.byteOrder('source_file')}${direction}`, `line_number${direction}`, this.contentOrder(content, descending)].join(', ');
+  }
+
+  /** ORDER BY terms over `content` columns of staging: text by bytes, nulls last on every warehouse. */
+  protected contentOrder(content: readonly string[], descending = false): string {
+    const direction = descending ? ' DESC' : '';
+    return content
+      .map((column) => `${STAGING_TEXT_COLUMNS.has(column) ? this.byteOrder(column) : column}${direction} NULLS LAST`)
+      .join(', ');
   }
 
   /** `CREATE TABLE` for `table`. */

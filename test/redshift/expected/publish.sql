@@ -11,7 +11,7 @@ INSERT INTO songs (song_id, title, artist_id, year, duration)
 SELECT song_id, title, artist_id, year, duration
 FROM (
   SELECT song_id, title, artist_id, year, duration,
-         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY title, artist_id, year, duration) AS pick
+         ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY title NULLS LAST, artist_id NULLS LAST, year NULLS LAST, duration NULLS LAST) AS pick
   FROM staging_songs
 ) ranked
 WHERE pick = 1;
@@ -26,7 +26,7 @@ FROM (
            PARTITION BY artist_id
            ORDER BY CASE WHEN artist_latitude IS NOT NULL AND artist_longitude IS NOT NULL THEN 0 ELSE 1 END,
                     CASE WHEN artist_location IS NOT NULL AND artist_location <> '' THEN 0 ELSE 1 END,
-                    artist_name, artist_location, artist_latitude, artist_longitude
+                    artist_name NULLS LAST, artist_location NULLS LAST, artist_latitude NULLS LAST, artist_longitude NULLS LAST
          ) AS pick
   FROM staging_songs
 ) ranked
@@ -40,7 +40,7 @@ FROM (
   SELECT user_id, first_name, last_name, gender, level,
          ROW_NUMBER() OVER (
            PARTITION BY user_id
-           ORDER BY ts DESC, level DESC, first_name DESC, last_name DESC, gender DESC
+           ORDER BY ts DESC, level DESC NULLS LAST, first_name DESC NULLS LAST, last_name DESC NULLS LAST, gender DESC NULLS LAST
          ) AS pick
   FROM staging_events
   WHERE page = 'NextSong' AND user_id IS NOT NULL
