@@ -16,7 +16,7 @@ import { generateCommand } from './commands/generate-command.js';
 export function buildProgram(): Command {
   const program = new Command('sparkify')
     .description(
-      'Load Sparkify song metadata and event logs (local folders or S3) into a star schema\n' +
+      'Load Sparkify song metadata and event logs (local folders or S3) into a star schema ' +
         '(songplays, users, songs, artists, time) on DuckDB, PostgreSQL or Amazon Redshift.',
     )
     .version(packageVersion(), '-V, --version')
