@@ -7,6 +7,7 @@
  * testing nothing.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startPostgresServer } from './postgres-server.js';
@@ -22,6 +23,7 @@ declare module 'vitest' {
 
 /** Starts (or adopts) the PostgreSQL server and returns the teardown. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  announceSkips();
   const schemaPrefix = `sparkify_test_${randomBytes(4).toString('hex')}_`;
   project.provide('postgresSchemaPrefix', schemaPrefix);
   if (!postgresUnderTest()) {
@@ -36,6 +38,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startPostgresServer();
   project.provide('postgresUrl', server.url);
   return () => server.stop();
+}
+
+/**
+ * Says up front which suites will be skipped and why; vitest's summary only counts skipped tests, and a
+ * skip must never pass unnoticed.
+ */
+function announceSkips(): void {
+  const notes: string[] = [];
+  const sample = new URL('../../../shared/data/sparkify-sample', import.meta.url).pathname;
+  if (!existsSync(sample)) notes.push(`${sample} is absent: the suites on the public sample are SKIPPED`);
+  const live = ['SPARKIFY_TEST_REDSHIFT_URL', 'SPARKIFY_TEST_REDSHIFT_IAM_ROLE', 'SPARKIFY_TEST_REDSHIFT_S3_PREFIX'];
+  const missing = live.filter((name) => !process.env[name]);
+  if (missing.length > 0) notes.push(`the live Redshift test is SKIPPED: ${missing.join(', ')} not set`);
+  if (!postgresUnderTest()) notes.push('PostgreSQL is SKIPPED: SPARKIFY_TEST_WAREHOUSES leaves it out');
+  for (const note of notes) process.stderr.write(`sparkify tests: ${note}\n`);
 }
 
 function postgresUnderTest(): boolean {
