@@ -1,53 +1,95 @@
 /**
  * One measurement each: sparkify's run (as a user runs it: the CLI in its own process), the hand-written
- * DuckDB script, and the check of sparkify's answers against the independent reference computation.
+ * DuckDB script (also its own process), and the check of sparkify's answers against the independent
+ * reference computation. Both processes are timed the same way: wall clock from spawn to exit, CPU time and
+ * peak memory reported by the process itself (`process-usage.ts`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { query } from '../src/pipeline/query.js';
 import type { RunSummary } from '../src/pipeline/run-summary.js';
-import { computeReferenceStar } from '../test/support/reference-star.js';
+import { computeReferenceStar, type ReferenceStar } from '../test/support/reference-star.js';
+import type { ProcessUsage } from './process-usage.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/sparkify.js');
 const HAND_WRITTEN = new URL('./hand-written-duckdb.js', import.meta.url).pathname;
+const USAGE_REPORTER = new URL('./process-usage.js', import.meta.url).href;
 
-/** The hand-written script's result. */
-export interface HandWrittenResult {
+/** How long a process took and what it used. */
+export interface ProcessMeasure extends ProcessUsage {
+  /** From spawn to exit, Node's start-up included. */
+  readonly wallSeconds: number;
+}
+
+/** The hand-written script's own report. */
+export interface HandWrittenReport {
   readonly seconds: Record<string, number>;
   readonly totalSeconds: number;
   readonly tables: Record<string, number>;
-  readonly peakMemoryMB: number;
 }
 
-/** Runs `sparkify run --json` on `folder` into a fresh DuckDB file; returns the summary and the file. */
-export function runSparkify(folder: string, extraArgs: readonly string[] = []): { summary: RunSummary; warehouse: string } {
-  const warehouse = `duckdb:${join(mkdtempSync(join(tmpdir(), 'sparkify-bench-')), 'bench.duckdb')}`;
-  const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--json', ...extraArgs], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(`sparkify run failed on ${folder}: ${result.stderr}`);
-  return { summary: JSON.parse(result.stdout) as RunSummary, warehouse };
+/** One run of sparkify: its summary and how the process fared. */
+export interface SparkifyRun {
+  readonly summary: RunSummary;
+  readonly process: ProcessMeasure;
 }
 
-/** Runs the hand-written DuckDB script on `folder` in its own process. */
-export function runHandWritten(folder: string): HandWrittenResult {
-  const scratch = mkdtempSync(join(tmpdir(), 'sparkify-hand-'));
+/** One run of the hand-written script. */
+export interface HandWrittenRun {
+  readonly report: HandWrittenReport;
+  readonly process: ProcessMeasure;
+}
+
+/** Runs `node <args>` with the usage reporter preloaded; returns its stdout and measures. */
+function measured(args: readonly string[], what: string): { stdout: string; process: ProcessMeasure } {
+  const scratch = mkdtempSync(join(tmpdir(), 'sparkify-bench-usage-'));
+  const usageFile = join(scratch, 'usage.json');
   try {
-    const result = spawnSync(process.execPath, [HAND_WRITTEN, folder, join(scratch, 'hand.duckdb')], { encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`the hand-written script failed on ${folder}: ${result.stderr}`);
-    return JSON.parse(result.stdout) as HandWrittenResult;
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['--import', USAGE_REPORTER, ...args], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, SPARKIFY_BENCH_USAGE: usageFile },
+    });
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}): ${result.stderr}`);
+    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as ProcessUsage;
+    return { stdout: result.stdout, process: { wallSeconds, ...usage } };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+/**
+ * Runs `sparkify run --json` on `folder` into `database` (a fresh DuckDB file), as a user would.
+ */
+export function runSparkify(folder: string, database: string): SparkifyRun {
+  const { stdout, process } = measured([BIN, 'run', '--source', folder, '--warehouse', `duckdb:${database}`, '--json'], 'sparkify run');
+  return { summary: JSON.parse(stdout) as RunSummary, process };
+}
+
+/** Runs the hand-written DuckDB script on `folder` into a scratch database, removed afterwards. */
+export function runHandWritten(folder: string): HandWrittenRun {
+  const scratch = mkdtempSync(join(tmpdir(), 'sparkify-hand-'));
+  try {
+    const { stdout, process } = measured([HAND_WRITTEN, folder, join(scratch, 'hand.duckdb')], 'the hand-written script');
+    return { report: JSON.parse(stdout) as HandWrittenReport, process };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The reference figures of a dataset; computed once per scale (it reads every file). */
+export function referenceFor(folder: string): Promise<ReferenceStar> {
+  return computeReferenceStar(folder);
+}
+
 /** Differences between sparkify's answers and the reference computation; empty when they agree. */
-export async function compareWithReference(folder: string, summary: RunSummary, warehouse: string): Promise<string[]> {
-  const reference = await computeReferenceStar(folder);
+export async function compareWithReference(reference: ReferenceStar, summary: RunSummary, warehouse: string): Promise<string[]> {
   const [levels] = await query(
     "SELECT COUNT(*) FILTER (WHERE level = 'paid') AS paid, COUNT(*) FILTER (WHERE level = 'free') AS free FROM users",
     { options: { warehouse }, env: {} },
@@ -66,4 +108,18 @@ export async function compareWithReference(folder: string, summary: RunSummary, 
     ['artists', summary.tables.artists, reference.artists],
   ];
   return pairs.filter(([, got, want]) => got !== want).map(([name, got, want]) => `${name}: sparkify ${got}, reference ${want}`);
+}
+
+/** Star tables whose row count in the hand-written script differs from the reference (it follows the same rules). */
+export function handWrittenMismatches(reference: ReferenceStar, report: HandWrittenReport): string[] {
+  const want: Record<string, number> = {
+    songplays: reference.songplays,
+    users: reference.users,
+    songs: reference.songs,
+    artists: reference.artists,
+    time: reference.time,
+  };
+  return Object.entries(want)
+    .filter(([table, count]) => report.tables[table] !== count)
+    .map(([table, count]) => `${table}: hand-written ${report.tables[table]}, reference ${count}`);
 }

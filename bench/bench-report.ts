@@ -1,20 +1,26 @@
 /**
  * Formats the benchmark's results as Markdown: one table comparing sparkify with the hand-written script
- * per scale, one with sparkify's stages, and the extra figures.
+ * per scale, one with sparkify's stages and their throughput, and the extra figures.
  */
-import type { RunSummary } from '../src/pipeline/run-summary.js';
+import type { GenerateResult } from '../src/generator/generate.js';
 import type { Scale } from './bench-datasets.js';
 import type { ExtraResults } from './bench-extras.js';
-import type { HandWrittenResult } from './bench-measurements.js';
+import type { HandWrittenRun, SparkifyRun } from './bench-measurements.js';
 
-/** One scale's measurements. */
+/** One scale's measurements: the median run of each side, and every run's wall time. */
 export interface ScaleResult {
   readonly scale: Scale;
   readonly folder: string;
-  readonly summary: RunSummary;
-  readonly handWritten: HandWrittenResult;
-  /** Differences from the reference computation; empty when the answers agree. */
+  readonly runs: number;
+  readonly sparkify: SparkifyRun;
+  readonly handWritten: HandWrittenRun;
+  readonly sparkifyWallSeconds: readonly number[];
+  readonly handWrittenWallSeconds: readonly number[];
+  /** Differences of sparkify's answers from the reference computation; empty when they agree. */
   readonly mismatches: readonly string[];
+  /** Star tables where the hand-written script's row counts differ from the reference. */
+  readonly handWrittenMismatches: readonly string[];
+  readonly generation?: GenerateResult;
 }
 
 /** Everything one `npm run bench` measured. */
@@ -26,39 +32,59 @@ export interface BenchReport {
 }
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const seconds = (value: number) => `${n(value, 1)} s`;
+const spread = (values: readonly number[]) => (values.length > 1 ? ` (${values.map((value) => n(value, 1)).join(', ')})` : '');
 
 /** The whole report as Markdown. */
 export function formatReport(report: BenchReport): string {
   const lines = [`Benchmark of ${report.date} on ${report.machine}`, ''];
   lines.push(
-    '| scale | song files | events | sparkify run | hand-written DuckDB | ratio | sparkify peak RSS | hand-written peak RSS | answers = reference |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    'Wall clock of each process from start to exit (median of the runs listed), its CPU time (all threads) and peak memory.',
+    '',
+    '| scale | song files | events | sparkify run | CPU | peak RSS | hand-written DuckDB | CPU | peak RSS | sparkify / hand-written | answers = reference |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const result of report.scales) {
-    const { summary, handWritten } = result;
+    const { summary, process: mine } = result.sparkify;
+    const theirs = result.handWritten.process;
+    const answers = result.mismatches.length === 0 ? 'yes' : `NO: ${result.mismatches.join('; ')}`;
+    const theirAnswers = result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
     lines.push(
-      `| ${result.scale.name} | ${n(summary.songs.files)} | ${n(summary.events.read)} | ${n(summary.totalSeconds, 2)} s | ` +
-        `${n(handWritten.totalSeconds, 2)} s | ${n(summary.totalSeconds / handWritten.totalSeconds, 2)} | ` +
-        `${n(summary.peakMemoryMB)} MB | ${n(handWritten.peakMemoryMB)} MB | ` +
-        `${result.mismatches.length === 0 ? 'yes' : `NO: ${result.mismatches.join('; ')}`} |`,
+      `| ${result.scale.name} | ${n(summary.songs.files)} | ${n(summary.events.read)} | ${seconds(mine.wallSeconds)}${spread(result.sparkifyWallSeconds)} | ` +
+        `${seconds(mine.cpuSeconds)} | ${n(mine.peakMemoryMB)} MB | ${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)} | ` +
+        `${seconds(theirs.cpuSeconds)} | ${n(theirs.peakMemoryMB)} MB | ${n(mine.wallSeconds / theirs.wallSeconds, 2)} | ${answers}${theirAnswers} |`,
     );
   }
-  lines.push('', '| scale | stage | seconds | throughput |', '|---|---|---:|---|');
-  for (const { scale, summary } of report.scales) {
-    const seconds = summary.seconds;
-    const songs = seconds['stage-songs'] ?? Number.NaN;
-    const events = seconds['stage-events'] ?? Number.NaN;
+
+  lines.push('', 'sparkify by stage (the median run):', '', '| scale | stage | seconds | throughput |', '|---|---|---:|---|');
+  for (const { scale, sparkify } of report.scales) {
+    const { summary } = sparkify;
+    const stage = summary.seconds;
+    const songs = stage['stage-songs'] ?? Number.NaN;
+    const events = stage['stage-events'] ?? Number.NaN;
+    const publish = stage.publish ?? Number.NaN;
+    const other = sparkify.process.wallSeconds - songs - events - publish - (stage['create-tables'] ?? 0);
     lines.push(
-      `| ${scale.name} | create tables | ${n(seconds['create-tables'] ?? 0, 2)} | |`,
-      `| ${scale.name} | list + read + stage songs | ${n(songs, 2)} | ${n(summary.songs.files / songs)} files/s, ${n(summary.songs.bytes / 1e6 / songs, 1)} MB/s |`,
-      `| ${scale.name} | list + read + stage events | ${n(events, 2)} | ${n(summary.events.read / events)} events/s, ${n(summary.events.bytes / 1e6 / events, 1)} MB/s |`,
-      `| ${scale.name} | transform + publish | ${n(seconds.publish ?? 0, 2)} | ${n(summary.tables.songplays)} songplays |`,
+      `| ${scale.name} | list, read, check, stage songs | ${n(songs, 2)} | ${n(summary.songs.files / songs)} files/s, ${n(summary.songs.bytes / 1e6 / songs, 1)} MB/s |`,
+      `| ${scale.name} | list, read, check, stage events | ${n(events, 2)} | ${n(summary.events.read / events)} events/s, ${n(summary.events.bytes / 1e6 / events, 1)} MB/s |`,
+      `| ${scale.name} | transform and publish | ${n(publish, 2)} | ${n(summary.tables.songplays / publish)} songplays/s |`,
+      `| ${scale.name} | start-up, create tables, counts, close | ${n(other, 2)} | |`,
     );
   }
+
+  lines.push('', '| hand-written DuckDB, by statement (the median run) | ' + report.scales.map((result) => result.scale.name).join(' | ') + ' |');
+  lines.push(`|---|${report.scales.map(() => '---:').join('|')}|`);
+  const steps = Object.keys(report.scales[0]?.handWritten.report.seconds ?? {});
+  for (const step of steps) {
+    lines.push(`| ${step} | ${report.scales.map((result) => n(result.handWritten.report.seconds[step] ?? Number.NaN, 2)).join(' | ')} |`);
+  }
+
   lines.push('', '| extra | figure |', '|---|---|');
   const { postgres, s3, generator } = report.extras;
   if (postgres) {
-    lines.push(`| PostgreSQL staging rate | ${'error' in postgres ? `failed: ${postgres.error}` : `${n(postgres.eventsPerSecond)} events/s (${n(postgres.events)} events in ${n(postgres.stageSeconds, 2)} s)`} |`);
+    lines.push(
+      `| PostgreSQL staging rate (events) | ${'error' in postgres ? `failed: ${postgres.error}` : `${n(postgres.eventsPerSecond)} events/s (${n(postgres.events)} events in ${n(postgres.stageSeconds, 2)} s)`} |`,
+    );
   }
   if (s3) {
     lines.push(

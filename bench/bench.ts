@@ -1,19 +1,28 @@
 /**
  * `npm run bench`: sparkify against a hand-written DuckDB script on generated datasets, plus the PostgreSQL
  * staging rate, the S3 fetch rate from a loopback server, and the generator's rate. Prints a Markdown
- * table and writes the same results as JSON to `.bench-cache/results.json`.
+ * table and writes the same results as JSON to `.bench-cache/results.json` (and the table to results.md).
  *
- * Flags: `--large` adds scale L (400,000 song files, 10 million events: disk and minutes);
- * `--scales S,M` picks scales; `--skip postgres,s3,generator` leaves extras out.
+ * Flags: `--large` adds scale L (400,000 song files, 10 million events: about 5 GB of disk and minutes);
+ * `--scales S,M` picks scales; `--runs N` repeats each measurement (default 3, 1 for L) and keeps the
+ * median, sparkify and the script taking turns; `--skip postgres,s3,generator` leaves extras out.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { datasetFor, SCALES, type Scale } from './bench-datasets.js';
-import { compareWithReference, runHandWritten, runSparkify } from './bench-measurements.js';
-import { formatReport, type BenchReport, type ScaleResult } from './bench-report.js';
 import { measureExtras } from './bench-extras.js';
+import {
+  compareWithReference,
+  handWrittenMismatches,
+  referenceFor,
+  runHandWritten,
+  runSparkify,
+  type HandWrittenRun,
+  type SparkifyRun,
+} from './bench-measurements.js';
+import { formatReport, type BenchReport, type ScaleResult } from './bench-report.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, '.bench-cache');
@@ -22,6 +31,7 @@ const { values } = parseArgs({
   options: {
     large: { type: 'boolean', default: false },
     scales: { type: 'string' },
+    runs: { type: 'string' },
     skip: { type: 'string', default: '' },
   },
 });
@@ -32,12 +42,17 @@ const skip = new Set(values.skip.split(',').filter(Boolean));
 mkdirSync(CACHE, { recursive: true });
 const results: ScaleResult[] = [];
 for (const scale of scales) results.push(await measureScale(scale));
-const largestFolder = results.at(-1)?.folder;
 const report: BenchReport = {
   date: new Date().toISOString(),
   machine: machineDescription(),
   scales: results,
-  extras: await measureExtras({ skip, datasetFolder: largestFolder, smallFolder: results[0]?.folder, scratch: tmpdir() }),
+  extras: await measureExtras({
+    skip,
+    // PostgreSQL loads M (1.5 million events) at most: L would take it many minutes and prove nothing more.
+    datasetFolder: results.filter((result) => result.scale.name !== 'L').at(-1)?.folder,
+    smallFolder: results[0]?.folder,
+    scratch: tmpdir(),
+  }),
 };
 writeFileSync(join(CACHE, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 const markdown = formatReport(report);
@@ -46,16 +61,51 @@ process.stdout.write(`${markdown}\n\nJSON: ${join(CACHE, 'results.json')}\n`);
 if (results.some((result) => result.mismatches.length > 0)) process.exitCode = 1;
 
 async function measureScale(scale: Scale): Promise<ScaleResult> {
-  process.stderr.write(`[${scale.name}] dataset (${scale.songs} songs, ${scale.events} events)...\n`);
+  const log = (text: string) => process.stderr.write(`[${scale.name}] ${text}\n`);
+  log(`dataset (${scale.songs} songs, ${scale.events} events)...`);
   const dataset = await datasetFor(scale, CACHE);
-  process.stderr.write(`[${scale.name}] sparkify run...\n`);
-  const { summary, warehouse } = runSparkify(dataset.folder);
-  process.stderr.write(`[${scale.name}] hand-written DuckDB script...\n`);
-  const handWritten = runHandWritten(dataset.folder);
-  process.stderr.write(`[${scale.name}] reference computation...\n`);
-  const mismatches = await compareWithReference(dataset.folder, summary, warehouse);
-  rmSync(warehouse.slice('duckdb:'.length).replace(/\/[^/]+$/, ''), { recursive: true, force: true });
-  return { scale, folder: dataset.folder, summary, handWritten, mismatches };
+  const runs = Number(values.runs ?? (scale.name === 'L' ? 1 : 3));
+  const sparkifyRuns: SparkifyRun[] = [];
+  const handWrittenRuns: HandWrittenRun[] = [];
+  // The warehouse of the last sparkify run stays until its answers are checked.
+  const scratch = mkdtempSync(join(tmpdir(), 'sparkify-bench-'));
+  const database = join(scratch, 'bench.duckdb');
+  try {
+    for (let run = 1; run <= runs; run++) {
+      rmSync(database, { force: true });
+      rmSync(`${database}.wal`, { force: true });
+      log(`sparkify run (${run}/${runs})...`);
+      sparkifyRuns.push(runSparkify(dataset.folder, database));
+      log(`hand-written DuckDB script (${run}/${runs})...`);
+      handWrittenRuns.push(runHandWritten(dataset.folder));
+    }
+    log('reference computation...');
+    const reference = await referenceFor(dataset.folder);
+    const last = sparkifyRuns.at(-1)!;
+    const mismatches = await compareWithReference(reference, last.summary, `duckdb:${database}`);
+    const sparkify = median(sparkifyRuns, (run) => run.process.wallSeconds);
+    const handWritten = median(handWrittenRuns, (run) => run.process.wallSeconds);
+    return {
+      scale,
+      folder: dataset.folder,
+      runs,
+      sparkify,
+      handWritten,
+      sparkifyWallSeconds: sparkifyRuns.map((run) => run.process.wallSeconds),
+      handWrittenWallSeconds: handWrittenRuns.map((run) => run.process.wallSeconds),
+      mismatches,
+      handWrittenMismatches: handWrittenMismatches(reference, handWritten.report),
+      generation: dataset.generation,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The run with the median `key` (the lower middle one for an even count). */
+function median<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function machineDescription(): string {

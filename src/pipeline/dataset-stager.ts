@@ -2,6 +2,10 @@
  * Loads one dataset (songs or events) from its location into its staging table, streaming: objects are
  * read a bounded number at a time, records are checked one by one, and rows go to the warehouse in
  * batches. Records that fail their checks go to `load_errors` with file, line and raw text.
+ *
+ * Two paths, same records and rejects: local files going to a warehouse that loads staging files itself
+ * (DuckDB, from Parquet) are staged in worker threads (`staging-worker-pool.ts`); anything else (S3,
+ * PostgreSQL) is read here and written as row batches.
  */
 import { Readable } from 'node:stream';
 import { parseRecord } from '../records/record-parser.js';
@@ -14,6 +18,7 @@ import type { TableSpec } from '../schema/table-spec.js';
 import type { DataLocation, SourceObject } from '../sources/source.js';
 import type { TableWriter } from '../warehouses/warehouse.js';
 import type { ProgressListener, StageName } from './progress.js';
+import { stageInWorkers } from './staging-worker-pool.js';
 
 /** How one dataset is read and where it lands. */
 export interface DatasetSpec {
@@ -22,6 +27,8 @@ export interface DatasetSpec {
   readonly table: TableSpec;
   readonly fields: readonly FieldSpec[];
   readonly split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>;
+  /** The same split, by name, for worker threads (which cannot be handed a function). */
+  readonly format: 'json-objects' | 'json-lines';
   /** Objects read at once: many for tiny song files (latency-bound), few for big log files. */
   readonly concurrency: number;
   /** A cap on `concurrency` whatever the location asks for: big files held at once cost memory. */
@@ -35,6 +42,7 @@ export const SONG_DATASET: DatasetSpec = {
   table: STAGING_SONGS,
   fields: SONG_FIELDS,
   split: splitJsonObjects,
+  format: 'json-objects',
   concurrency: 64,
   maxConcurrency: 1024,
 };
@@ -46,6 +54,7 @@ export const EVENT_DATASET: DatasetSpec = {
   table: STAGING_EVENTS,
   fields: EVENT_FIELDS,
   split: splitJsonLines,
+  format: 'json-lines',
   concurrency: 4,
   maxConcurrency: 4,
 };
@@ -74,35 +83,62 @@ export async function stageDataset(
   const counts: StagedCounts = { files: 0, bytes: 0, read: 0, staged: 0, rejected: 0 };
   const report = (done: boolean) =>
     onProgress?.({ stage: spec.stage, files: counts.files, records: counts.read, bytes: counts.bytes, done });
+  if (location.localFiles && rows.stagingFiles) {
+    await stageInWorkers(location, spec, rows.stagingFiles, rejects, counts, () => report(false));
+  } else {
+    await stageHere(location, spec, rows, rejects, counts, () => report(false));
+  }
+  report(true);
+  return counts;
+}
+
+/** Reads, checks and batches on this thread: for S3 sources and for warehouses that take rows. */
+async function stageHere(
+  location: DataLocation,
+  spec: DatasetSpec,
+  rows: TableWriter,
+  rejects: TableWriter,
+  counts: StagedCounts,
+  report: () => void,
+): Promise<void> {
+  // One batch for all the objects being read: a song file holds one or two records, and a write per file
+  // costs more than the records in it.
+  let batch: StagingRow[] = [];
+  let rejected: StagingRow[] = [];
+  const writeBatch = async () => {
+    const full = batch;
+    batch = [];
+    counts.staged += full.length;
+    await rows.write(full);
+  };
+  const writeRejects = async () => {
+    const full = rejected;
+    rejected = [];
+    await rejects.write(full);
+  };
 
   const loadObject = async (object: SourceObject): Promise<void> => {
     const chunks = object.size <= WHOLE_READ_LIMIT ? wholeText(await location.read(object)) : streamedText(location, object);
-    let batch: StagingRow[] = [];
-    let rejected: StagingRow[] = [];
     for await (const record of spec.split(chunks, object.uri)) {
       counts.read += 1;
       const parsed = parseRecord(record, spec.fields);
       if ('row' in parsed) {
         batch.push(parsed.row);
         if (batch.length >= BATCH_ROWS) {
-          counts.staged += batch.length;
-          await rows.write(batch);
-          batch = [];
+          await writeBatch();
           // Big log files take a while: show records moving before the file is done.
-          report(false);
+          report();
         }
       } else {
         const { file, line, raw, error } = parsed.reject;
         rejected.push([file, line, raw, error, spec.name]);
         counts.rejected += 1;
+        if (rejected.length >= BATCH_ROWS) await writeRejects();
       }
     }
-    counts.staged += batch.length;
-    if (batch.length > 0) await rows.write(batch);
-    if (rejected.length > 0) await rejects.write(rejected);
     counts.files += 1;
     counts.bytes += object.size;
-    report(false);
+    report();
   };
 
   const concurrency = Math.min(location.concurrency ?? spec.concurrency, spec.maxConcurrency);
@@ -110,8 +146,8 @@ export async function stageDataset(
   for await (const _ of loads) {
     // Draining the mapped stream drives the loads; each result is already written.
   }
-  report(true);
-  return counts;
+  if (batch.length > 0) await writeBatch();
+  if (rejected.length > 0) await writeRejects();
 }
 
 async function* wholeText(content: Buffer): AsyncGenerator<string> {

@@ -20,21 +20,38 @@ const NEWLINE = 10;
  * caller can quarantine them instead of losing them.
  */
 export async function* splitJsonObjects(chunks: AsyncIterable<string>, file: string): AsyncGenerator<RawRecord> {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let line = 1;
-  let recordLine = 1;
-  let parts: string[] = [];
-  // Index in the current chunk where the current record (object or stray text) began, or -1 if none.
-  let stray = false;
-  let first = true;
+  const splitter = new JsonObjectSplitter(file);
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  yield* splitter.end();
+}
 
-  for await (const chunk of chunks) {
+/**
+ * The same split, synchronous: feed decoded chunks to `push`, then call `end`. The stager's worker threads
+ * read small song files whole and split them with this, without an async generator per file.
+ */
+export class JsonObjectSplitter {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private line = 1;
+  private recordLine = 1;
+  private parts: string[] = [];
+  // True while the current record is stray text (outside any object).
+  private stray = false;
+  private first = true;
+
+  constructor(private readonly file: string) {}
+
+  /** Splits the next chunk; returns the records it completes. */
+  push(chunk: string): RawRecord[] {
+    const records: RawRecord[] = [];
+    const file = this.file;
+    let { depth, inString, escaped, line, stray } = this;
+    // Index in the chunk where the current record (object or stray text) began, or -1 if none.
     let start = -1;
     let i = 0;
-    if (first) {
-      first = false;
+    if (this.first) {
+      this.first = false;
       if (chunk.charCodeAt(0) === BYTE_ORDER_MARK) i = 1;
     }
     if (depth > 0 || stray) start = i;
@@ -50,9 +67,9 @@ export async function* splitJsonObjects(chunks: AsyncIterable<string>, file: str
       if (c === NEWLINE) {
         if (stray) {
           // Stray text ends at the end of its line.
-          parts.push(chunk.slice(start, i));
-          yield strayRecord(parts, file, recordLine);
-          parts = [];
+          this.parts.push(chunk.slice(start, i));
+          records.push(strayRecord(this.parts, file, this.recordLine));
+          this.parts = [];
           stray = false;
           start = -1;
         }
@@ -62,18 +79,18 @@ export async function* splitJsonObjects(chunks: AsyncIterable<string>, file: str
       if (depth === 0) {
         if (c === OPEN_BRACE) {
           if (stray) {
-            parts.push(chunk.slice(start, i));
-            yield strayRecord(parts, file, recordLine);
-            parts = [];
+            this.parts.push(chunk.slice(start, i));
+            records.push(strayRecord(this.parts, file, this.recordLine));
+            this.parts = [];
             stray = false;
           }
           depth = 1;
           start = i;
-          recordLine = line;
+          this.recordLine = line;
         } else if (!isWhitespace(c) && !stray) {
           stray = true;
           start = i;
-          recordLine = line;
+          this.recordLine = line;
         }
         continue;
       }
@@ -82,18 +99,30 @@ export async function* splitJsonObjects(chunks: AsyncIterable<string>, file: str
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth -= 1;
         if (depth === 0) {
-          parts.push(chunk.slice(start, i + 1));
-          yield { file, line: recordLine, text: parts.join('') };
-          parts = [];
+          this.parts.push(chunk.slice(start, i + 1));
+          records.push({ file, line: this.recordLine, text: this.parts.join('') });
+          this.parts = [];
           start = -1;
         }
       }
     }
-    if (start !== -1) parts.push(chunk.slice(start));
+    if (start !== -1) this.parts.push(chunk.slice(start));
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    this.line = line;
+    this.stray = stray;
+    return records;
   }
-  if (stray) yield strayRecord(parts, file, recordLine);
-  else if (depth > 0) {
-    yield { file, line: recordLine, text: parts.join(''), structuralError: 'the JSON object is cut off at the end of the file' };
+
+  /** Ends the input: returns stray text still open, or the object the end of the file cut off. */
+  end(): RawRecord[] {
+    if (this.stray) return [strayRecord(this.parts, this.file, this.recordLine)];
+    if (this.depth > 0) {
+      const text = this.parts.join('');
+      return [{ file: this.file, line: this.recordLine, text, structuralError: 'the JSON object is cut off at the end of the file' }];
+    }
+    return [];
   }
 }
 

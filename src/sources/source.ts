@@ -24,6 +24,11 @@ export interface DataLocation {
   stream(object: SourceObject): Readable;
   /** Objects to read at once, when the storage has its own best value (S3's `--s3-concurrency`). */
   readonly concurrency?: number;
+  /**
+   * True when every object is a file on this machine and its `uri` is its path: the stager may then read
+   * the files itself, in worker threads, with synchronous reads (far cheaper per tiny file).
+   */
+  readonly localFiles?: boolean;
   /** Files below the location that were passed over because they are not `.json`. Valid after `list()` ends. */
   readonly skipped: readonly string[];
 }

@@ -15,10 +15,27 @@ export type ResultRow = Record<string, unknown>;
 export interface TableWriter {
   /** Appends `rows` (each in the table's column order). Resolves when the writer can take more. */
   write(rows: readonly StagingRow[]): Promise<void>;
+  /**
+   * Present on a writer that loads staging files itself (DuckDB's read_parquet): the stager then writes
+   * records straight into such files, in worker threads, instead of handing over rows.
+   */
+  readonly stagingFiles?: StagingFileIntake;
   /** Flushes and closes; returns the number of rows written. */
   finish(): Promise<number>;
   /** Abandons the load after a failure, releasing what the writer holds. */
   abort(): Promise<void>;
+}
+
+/**
+ * How a writer takes staging files: Parquet files of the table's columns (`records/staging-parquet-writer.ts`).
+ * It owns them once handed over: it loads them when it sees fit, deletes them, and removes `folder` when it
+ * finishes or aborts; a failed load surfaces at a later `add` or at `finish`.
+ */
+export interface StagingFileIntake {
+  /** The folder to write the files in. */
+  readonly folder: string;
+  /** Hands over a complete file of `rows` rows; resolves when the writer can take more. */
+  add(path: string, rows: number): Promise<void>;
 }
 
 /** A connected warehouse. */

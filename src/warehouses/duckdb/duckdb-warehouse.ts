@@ -8,7 +8,7 @@ import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
-import { openDuckDbCsvBulkWriter } from './duckdb-csv-bulk-writer.js';
+import { openDuckDbParquetBulkWriter } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
 
 /** How to open a DuckDB warehouse. */
@@ -28,9 +28,12 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   }
   const settings: Record<string, string> = {
     threads: String(options.threads ?? availableParallelism()),
-    memory_limit: options.memoryLimit ?? '1GB',
+    memory_limit: options.memoryLimit ?? '512MB',
   };
   if (options.readOnly) settings.access_mode = 'READ_ONLY';
+  // Every rule of the pipeline orders explicitly, so DuckDB may load and transform in any order: measured on
+  // 1.5 million events, the staging INSERT then takes 9 s of CPU instead of 14 s.
+  else settings.preserve_insertion_order = 'false';
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(options.path, settings);
@@ -77,16 +80,17 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    // Staging takes millions of rows: CSV segments on a connection of their own. Rejects are few: Appender.
+    // Staging takes millions of rows: Parquet files on a connection of their own. Rejects are few: Appender.
     if (table.role === 'staging') {
       const connection = await this.instance.connect();
-      const writer = await openDuckDbCsvBulkWriter({ connection, table });
+      const writer = await openDuckDbParquetBulkWriter({ connection, table });
       const release = <T>(result: T) => {
         connection.closeSync();
         return result;
       };
       return {
         write: (rows) => writer.write(rows),
+        stagingFiles: writer.stagingFiles,
         finish: () => writer.finish().then(release),
         abort: () => writer.abort().then(release),
       };

@@ -16,6 +16,11 @@ export interface DialectCapabilities {
   readonly identitySongplayIds: boolean;
   /** Primary keys are declared (and, where the warehouse enforces them, checked). */
   readonly declaresPrimaryKeys: boolean;
+  /**
+   * ROW_NUMBER() songplay ids are computed in a narrow subquery (the event's key and its number) joined back
+   * to the event, for a warehouse whose window would otherwise sort every column the SELECT carries.
+   */
+  readonly numbersSongplaysApart?: boolean;
 }
 
 /** Shared SQL generation; subclasses override types, physical attributes and the few functions that differ. */
@@ -59,6 +64,13 @@ export abstract class SqlDialect {
       .map((column) => `${STAGING_TEXT_COLUMNS.has(column) ? this.byteOrder(column) : column}${direction} NULLS LAST`)
       .join(', ');
   }
+
+  /**
+   * Present on a warehouse with an arg-max aggregate: an expression giving, for a group of rows, `columns` of
+   * the row whose `key` columns (compared in order) are greatest, as one value whose fields are named after
+   * the columns. The shared SQL uses it instead of numbering rows where the key tells rows apart.
+   */
+  argMax?(columns: readonly string[], key: readonly string[]): string;
 
   /** `CREATE TABLE` for `table`. */
   createTable(table: TableSpec, options: { ifNotExists: boolean }): string {

@@ -19,10 +19,24 @@ export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
   const songplayColumns = dialect.capabilities.identitySongplayIds
     ? columnNames(SONGPLAYS).filter((name) => name !== 'songplay_id')
     : columnNames(SONGPLAYS);
+  // Numbered in event order so the ids are the same on every run and every warehouse.
+  const eventOrder = (e: string) => `${e}ts, ${e}session_id, ${e}item_in_session, ${dialect.byteOrder(`${e}source_file`)}, ${e}line_number`;
+  const apart = !dialect.capabilities.identitySongplayIds && dialect.capabilities.numbersSongplaysApart;
   const songplayId = dialect.capabilities.identitySongplayIds
     ? ''
-    : // Numbered in event order so the ids are the same on every run and every warehouse.
-      `ROW_NUMBER() OVER (ORDER BY e.ts, e.session_id, e.item_in_session, ${dialect.byteOrder('e.source_file')}, e.line_number) AS songplay_id,\n       `;
+    : apart
+      ? 'ids.songplay_id,\n       '
+      : `ROW_NUMBER() OVER (ORDER BY ${eventOrder('e.')}) AS songplay_id,\n       `;
+  // (source_file, line_number) identifies an event: a log file holds one record per line.
+  const events = apart
+    ? `(
+  SELECT source_file, line_number, ROW_NUMBER() OVER (ORDER BY ${eventOrder('')}) AS songplay_id
+  FROM staging_events
+  WHERE page = 'NextSong'
+) ids
+JOIN staging_events e ON e.source_file = ids.source_file AND e.line_number = ids.line_number`
+    : 'staging_events e';
+  const latestUser = dialect.argMax?.(['first_name', 'last_name', 'gender', 'level'], ['ts', 'source_file', 'line_number']);
   return [
     {
       table: SONGS,
@@ -57,8 +71,18 @@ WHERE pick = 1`,
     {
       table: USERS,
       columns: columnNames(USERS),
-      // Each user as of their latest NextSong event (ties: the later record in file order).
-      select: `SELECT user_id, first_name, last_name, gender, level
+      // Each user as of their latest NextSong event (ties: the later record in file order). A warehouse with
+      // an arg-max aggregate takes the row with the greatest (ts, source_file, line_number) directly: those
+      // tell events apart (a log file holds one record per line), so it is the same row.
+      select: latestUser
+        ? `SELECT user_id, latest.first_name, latest.last_name, latest.gender, latest.level
+FROM (
+  SELECT user_id, ${latestUser} AS latest
+  FROM staging_events
+  WHERE page = 'NextSong' AND user_id IS NOT NULL
+  GROUP BY user_id
+) latest_users`
+        : `SELECT user_id, first_name, last_name, gender, level
 FROM (
   SELECT user_id, first_name, last_name, gender, level,
          ROW_NUMBER() OVER (
@@ -80,7 +104,7 @@ WHERE pick = 1`,
        e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
        CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
             ELSE e.user_agent END AS user_agent
-FROM staging_events e
+FROM ${events}
 LEFT JOIN (
   SELECT title, artist_name, duration, song_id, artist_id
   FROM (

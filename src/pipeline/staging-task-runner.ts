@@ -1,0 +1,237 @@
+/**
+ * The work of one staging thread: reads local files with synchronous calls, splits them into records, checks
+ * each record and writes it into staging Parquet segment files, which the warehouse then loads (DuckDB's
+ * read_parquet). Rejected records go back to the caller, with file, line and raw text, for load_errors.
+ *
+ * Synchronous reads are the point of running this in a worker thread: measured on 27,498 song files,
+ * `readFile` (one promise and four thread-pool round trips per file) takes 2.2 s where `readFileSync` takes
+ * 0.3 s. Log lines take the byte-level fast path (`JsonLineEncoder`); any line it declines, and every song
+ * object, goes through `parseRecord`, the one parser that decides what is rejected and why.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { SourceError } from '../errors.js';
+import type { FieldSpec } from '../records/field-spec.js';
+import { JsonLineEncoder } from '../records/json-line-encoder.js';
+import { parseRecord } from '../records/record-parser.js';
+import type { RawRecord } from '../records/record-types.js';
+import type { ParquetColumn } from '../records/parquet-file-format.js';
+import { JsonObjectSplitter } from '../records/song-object-splitter.js';
+import { StagingParquetWriter } from '../records/staging-parquet-writer.js';
+
+/** How a runner reads and where it writes; plain data, so it can be handed to a worker thread. */
+export interface StagingRunnerOptions {
+  /** JSON lines (log files) or concatenated JSON objects (song files). */
+  readonly format: 'json-lines' | 'json-objects';
+  readonly fields: readonly FieldSpec[];
+  /** The staging table's columns: the fields', then source_file and line_number. */
+  readonly columns: readonly ParquetColumn[];
+  /** The dataset's name, as load_errors records it. */
+  readonly dataset: string;
+  /** The folder segments are written to, and a prefix no other runner uses. */
+  readonly folder: string;
+  readonly prefix: string;
+  /** A segment is handed over once it holds this many bytes. */
+  readonly segmentBytes: number;
+}
+
+/** Files to stage: local paths. */
+export interface StagingTask {
+  readonly id: number;
+  readonly files: readonly string[];
+}
+
+/** A row of load_errors: file, line, raw text, reason, dataset. */
+export type RejectRow = [string, number, string, string, string];
+
+/** What a runner reports. */
+export type RunnerMessage =
+  | { readonly type: 'segment'; readonly path: string; readonly rows: number }
+  | { readonly type: 'rejects'; readonly rows: RejectRow[] }
+  | { readonly type: 'done'; readonly id: number; readonly files: number; readonly bytes: number; readonly read: number; readonly staged: number; readonly rejected: number }
+  | { readonly type: 'flushed' }
+  | { readonly type: 'error'; readonly message: string; readonly source: boolean };
+
+// Log files are read in chunks of this size (grown for a longer line); song files fit in one.
+const READ_CHUNK_BYTES = 4 << 20;
+// Rejects are sent in groups, so a badly damaged file does not pile them up in memory.
+const REJECT_GROUP = 1024;
+
+/** Runs staging tasks one after another, posting segments, rejects and counts through `post`. */
+export class StagingTaskRunner {
+  private readonly encoder: JsonLineEncoder;
+  private readonly writer: StagingParquetWriter;
+  private chunk: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  private rejects: RejectRow[] = [];
+  private counts = { read: 0, staged: 0, rejected: 0, bytes: 0 };
+
+  constructor(
+    private readonly options: StagingRunnerOptions,
+    private readonly post: (message: RunnerMessage) => void,
+  ) {
+    this.encoder = new JsonLineEncoder(options.fields);
+    let segments = 0;
+    this.writer = new StagingParquetWriter({
+      columns: options.columns,
+      nextPath: () => join(options.folder, `${options.prefix}-${++segments}.parquet`),
+      onSealed: (path, rows) => post({ type: 'segment', path, rows }),
+      segmentBytes: options.segmentBytes,
+    });
+  }
+
+  /** Stages every file of `task`; reports `done` with its counts, or `error`. */
+  run(task: StagingTask): void {
+    this.counts = { read: 0, staged: 0, rejected: 0, bytes: 0 };
+    try {
+      for (const file of task.files) {
+        if (this.options.format === 'json-lines') this.stageLines(file);
+        else this.stageObjects(file);
+      }
+      this.sendRejects();
+      this.post({ type: 'done', id: task.id, files: task.files.length, ...this.counts });
+    } catch (error) {
+      this.post({ type: 'error', message: (error as Error).message, source: error instanceof SourceError });
+    }
+  }
+
+  /** Writes out what is buffered and hands over the current segment, however small. */
+  flush(): void {
+    try {
+      this.writer.flush();
+      this.post({ type: 'flushed' });
+    } catch (error) {
+      this.post({ type: 'error', message: (error as Error).message, source: false });
+    }
+  }
+
+  /** Closes the open segment file without handing it over (the load was abandoned). */
+  close(): void {
+    this.writer.close();
+  }
+
+  private stageLines(file: string): void {
+    const origin = Buffer.from(file, 'utf8');
+    const fd = openSource(file);
+    try {
+      let line = 1;
+      let filled = 0;
+      let atStart = true;
+      for (;;) {
+        if (filled === this.chunk.length) this.chunk = growBuffer(this.chunk, filled);
+        const got = readSource(fd, file, this.chunk, filled);
+        this.counts.bytes += got;
+        filled += got;
+        const ended = got === 0;
+        const b = this.chunk;
+        let start = 0;
+        // A byte order mark opens the file, not its first record.
+        if (atStart && filled >= 3) {
+          if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) start = 3;
+          atStart = false;
+        } else if (atStart && ended) {
+          atStart = false;
+        }
+        if (atStart) continue;
+        for (;;) {
+          let newline = b.indexOf(10, start);
+          if (newline === -1 || newline >= filled) {
+            if (!ended) break;
+            newline = filled;
+          }
+          // A CRLF file leaves a carriage return before each newline.
+          const end = newline > start && b[newline - 1] === 13 ? newline - 1 : newline;
+          if (end > start || newline < filled) this.stageLine(b, start, end, file, origin, line);
+          line += 1;
+          start = newline + 1;
+          if (start > filled) break;
+        }
+        if (ended) break;
+        // Keep the unfinished last line for the next read.
+        b.copy(b, 0, start, filled);
+        filled -= start;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private stageLine(b: Buffer, start: number, end: number, file: string, origin: Buffer, line: number): void {
+    if (this.encoder.encode(b, start, end, this.writer, origin, line)) {
+      this.counts.read += 1;
+      this.counts.staged += 1;
+      return;
+    }
+    const text = b.toString('utf8', start, end);
+    // Blank lines carry no data and are skipped (their number still counts).
+    if (text.trim() === '') return;
+    this.stageRecord({ file, line, text });
+  }
+
+  private stageObjects(file: string): void {
+    const fd = openSource(file);
+    try {
+      const splitter = new JsonObjectSplitter(file);
+      const decoder = new StringDecoder('utf8');
+      for (;;) {
+        const got = readSource(fd, file, this.chunk, 0);
+        if (got === 0) break;
+        this.counts.bytes += got;
+        for (const record of splitter.push(decoder.write(this.chunk.subarray(0, got)))) this.stageRecord(record);
+      }
+      const rest = decoder.end();
+      if (rest) for (const record of splitter.push(rest)) this.stageRecord(record);
+      for (const record of splitter.end()) this.stageRecord(record);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private stageRecord(record: RawRecord): void {
+    this.counts.read += 1;
+    const parsed = parseRecord(record, this.options.fields);
+    if ('row' in parsed) {
+      this.writer.appendRow(parsed.row);
+      this.counts.staged += 1;
+      return;
+    }
+    const { file, line, raw, error } = parsed.reject;
+    this.rejects.push([file, line, raw, error, this.options.dataset]);
+    this.counts.rejected += 1;
+    if (this.rejects.length >= REJECT_GROUP) this.sendRejects();
+  }
+
+  private sendRejects(): void {
+    if (this.rejects.length === 0) return;
+    this.post({ type: 'rejects', rows: this.rejects });
+    this.rejects = [];
+  }
+}
+
+function openSource(file: string): number {
+  try {
+    return openSync(file, 'r');
+  } catch (error) {
+    throw sourceError(file, error);
+  }
+}
+
+function readSource(fd: number, file: string, into: Buffer, offset: number): number {
+  try {
+    return readSync(fd, into, offset, into.length - offset, null);
+  } catch (error) {
+    throw sourceError(file, error);
+  }
+}
+
+// The same message LocalLocation gives for a file it cannot read.
+function sourceError(file: string, error: unknown): SourceError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  return new SourceError(`Cannot read ${file}: ${code}`, { cause: error });
+}
+
+function growBuffer(buffer: Buffer, used: number): Buffer {
+  const bigger = Buffer.allocUnsafe(buffer.length * 2);
+  buffer.copy(bigger, 0, 0, used);
+  return bigger;
+}

@@ -1,0 +1,22 @@
+/**
+ * Entry point of a staging worker thread (see `staging-worker-pool.ts`): runs the tasks the pool sends with a
+ * `StagingTaskRunner` and posts back what it reports.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { StagingTaskRunner, type RunnerMessage, type StagingRunnerOptions, type StagingTask } from './staging-task-runner.js';
+
+/** What the pool sends to a worker. */
+export type WorkerRequest = { readonly type: 'task'; readonly task: StagingTask } | { readonly type: 'flush' } | { readonly type: 'close' };
+
+if (parentPort) {
+  const port = parentPort;
+  const runner = new StagingTaskRunner(workerData as StagingRunnerOptions, (message: RunnerMessage) => port.postMessage(message));
+  port.on('message', (request: WorkerRequest) => {
+    if (request.type === 'task') runner.run(request.task);
+    else if (request.type === 'flush') runner.flush();
+    else {
+      runner.close();
+      port.close();
+    }
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Bulk loads staging tables from Parquet files read by DuckDB's own parallel reader. The files come from the
+ * stager's worker threads (`stagingFiles`), or from rows this writer builds itself (`write`, for S3 sources).
+ * Measured on 1.5 million events: the Appender spends about 17 s crossing from JavaScript into DuckDB value
+ * by value; read_parquet loads the same rows in about 7 s of CPU on DuckDB's two threads (read_csv: 9 s).
+ *
+ * Files are loaded in big batches, one INSERT per LOAD_BATCH_BYTES: each INSERT ends with partial row
+ * groups, which go through the WAL and are merged again at the next checkpoint. Measured on the same rows:
+ * sixteen INSERTs of 32 MB cost 18 s of CPU, two of 384 MB and 116 MB 9 s plus a 1.9 s checkpoint, one of
+ * 500 MB 9 s and no checkpoint work. While one batch loads the next one fills: at most two batches (2 GiB)
+ * sit in the temporary folder, and a dataset of up to a batch (1.5 million events) loads in one INSERT.
+ */
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { WarehouseError } from '../../errors.js';
+import type { StagingRow } from '../../records/record-types.js';
+import { parquetColumns, StagingParquetWriter } from '../../records/staging-parquet-writer.js';
+import type { TableSpec } from '../../schema/table-spec.js';
+import type { StagingFileIntake, TableWriter } from '../warehouse.js';
+
+/** A writer that also takes staging files. */
+export type DuckDbParquetBulkWriter = TableWriter & { readonly stagingFiles: StagingFileIntake };
+
+/** Options of the bulk writer. */
+export interface ParquetBulkWriterOptions {
+  /** A connection of its own: loads run on DuckDB's threads while other connections keep working. */
+  readonly connection: DuckDBConnection;
+  readonly table: TableSpec;
+  /** Where the files wait; the OS temporary folder by default. */
+  readonly tempRoot?: string;
+  /** Bytes of files loaded by one INSERT (the last one takes what is left). */
+  readonly batchBytes?: number;
+}
+
+const LOAD_BATCH_BYTES = 1 << 30;
+// Rows given to `write` are spooled to files of this size.
+const SPOOL_BYTES = 64 << 20;
+// Staging is transient and loaded once: the FSST string compressors cost about 10% of the load's CPU
+// (measured on 1.5 million events) and gain it little; the star tables, published later, keep them.
+const STAGING_DISABLED_COMPRESSION = 'fsst,dict_fsst';
+
+interface WaitingFile {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Opens a writer that loads `options.table` from staging Parquet files. */
+export async function openDuckDbParquetBulkWriter(options: ParquetBulkWriterOptions): Promise<DuckDbParquetBulkWriter> {
+  const { connection, table } = options;
+  const batchBytes = options.batchBytes ?? LOAD_BATCH_BYTES;
+  const folder = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sparkify-load-'));
+  const columns = table.columns.map((column) => `"${column.name}"`).join(', ');
+  await connection.run(`SET disabled_compression_methods = '${STAGING_DISABLED_COMPRESSION}'`);
+  const restoreCompression = () => connection.run('RESET disabled_compression_methods').then(() => undefined);
+
+  let waiting: WaitingFile[] = [];
+  let waitingBytes = 0;
+  let loading: Promise<void> | undefined;
+  let failure: Error | undefined;
+  let count = 0;
+
+  const load = async (files: readonly WaitingFile[]) => {
+    const list = files.map((file) => `'${file.path.replaceAll("'", "''")}'`).join(', ');
+    try {
+      if (failure) return;
+      await connection.run(`INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM read_parquet([${list}])`);
+      for (const file of files) count += file.rows;
+    } catch (error) {
+      failure ??= new WarehouseError(`Failed to load ${table.name} in DuckDB: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await Promise.all(files.map((file) => rm(file.path, { force: true })));
+    }
+  };
+  // Starts loading what waits, once there is a batch of it (or anything at all, at the end).
+  const startLoad = (all: boolean) => {
+    if (loading || waiting.length === 0 || (!all && waitingBytes < batchBytes)) return;
+    const files = waiting;
+    waiting = [];
+    waitingBytes = 0;
+    loading = load(files).finally(() => {
+      loading = undefined;
+      startLoad(false);
+    });
+  };
+
+  const stagingFiles: StagingFileIntake = {
+    folder,
+    async add(path, rows) {
+      if (failure) {
+        await rm(path, { force: true });
+        throw failure;
+      }
+      const bytes = statSync(path).size;
+      waiting.push({ path, rows, bytes });
+      waitingBytes += bytes;
+      startLoad(false);
+      // A full batch waits while another loads: take no more until that load is done.
+      if (loading && waitingBytes >= batchBytes) await loading;
+      if (failure) throw failure;
+    },
+  };
+
+  // Rows given to `write` are built here into files that join the others.
+  const sealed: { path: string; rows: number }[] = [];
+  let spooled = 0;
+  const spool = new StagingParquetWriter({
+    columns: parquetColumns(table),
+    nextPath: () => join(folder, `rows-${++spooled}.parquet`),
+    onSealed: (path, rows) => sealed.push({ path, rows }),
+    segmentBytes: SPOOL_BYTES,
+  });
+  const handOver = async () => {
+    for (const file of sealed.splice(0)) await stagingFiles.add(file.path, file.rows);
+  };
+
+  return {
+    stagingFiles,
+    async write(rows: readonly StagingRow[]) {
+      if (failure) throw failure;
+      for (const row of rows) spool.appendRow(row);
+      await handOver();
+    },
+    async finish() {
+      try {
+        spool.flush();
+        await handOver();
+        while (loading || waiting.length > 0) {
+          startLoad(true);
+          await loading;
+        }
+        if (failure) throw failure;
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+        await restoreCompression();
+      }
+      return count;
+    },
+    async abort() {
+      failure ??= new WarehouseError(`The load of ${table.name} was abandoned`);
+      spool.close();
+      waiting = [];
+      await loading;
+      await rm(folder, { recursive: true, force: true });
+      await restoreCompression();
+    },
+  };
+}

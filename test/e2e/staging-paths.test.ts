@@ -1,0 +1,157 @@
+/**
+ * Every staging path stages and rejects exactly what the record checks say, whatever the input's quirks:
+ * DuckDB's fast path (byte-level encoder and CSV files, run on the main thread under vitest), the compiled
+ * CLI (the same path in worker threads), and PostgreSQL's row batches. Each is compared with the splitters
+ * and `parseRecord` applied directly to the files.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../src/pipeline/query.js';
+import { run } from '../../src/pipeline/run.js';
+import { splitJsonLines } from '../../src/records/event-line-splitter.js';
+import type { FieldSpec } from '../../src/records/field-spec.js';
+import { parseRecord } from '../../src/records/record-parser.js';
+import type { RawRecord } from '../../src/records/record-types.js';
+import { splitJsonObjects } from '../../src/records/song-object-splitter.js';
+import { EVENT_FIELDS, SONG_FIELDS } from '../../src/schema/staging-tables.js';
+import { tempFolder, testWarehouses } from '../support/test-warehouses.js';
+
+const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
+const COMPILED_WORKER = new URL('../../dist/pipeline/staging-worker.js', import.meta.url).pathname;
+
+const EVENT = {
+  artist: 'Des\'ree', auth: 'Logged In', firstName: 'Kaylee', gender: 'F', itemInSession: 1, lastName: 'Summers', length: 246.30812,
+  level: 'free', location: 'Phoenix-Mesa-Scottsdale, AZ', method: 'PUT', page: 'NextSong', registration: 1540344794796, sessionId: 139,
+  song: 'You Gotta Be', status: 200, ts: 1541106106796, userAgent: '"Mozilla/5.0 (Windows NT 6.1; WOW64)"', userId: '8',
+};
+const event = (changes: Record<string, unknown>) => JSON.stringify({ ...EVENT, ...changes });
+const SONG = {
+  num_songs: 1, artist_id: 'ARD7TVE1187B99BFB1', artist_latitude: null, artist_longitude: null, artist_location: 'California - LA',
+  artist_name: 'Casual', song_id: 'SOMZWCG12A8C13C480', title: "I Didn't Mean To", duration: 218.93179, year: 0,
+};
+
+/** A dataset with the quirks and damage of real files, in bytes where text cannot say it. */
+function quirkyDataset(): string {
+  const folder = tempFolder('sparkify-quirks-');
+  const write = (path: string, content: string | Buffer) => {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), content);
+  };
+  const day1 = [
+    event({}),
+    event({}).replaceAll('/', '\\/'),
+    event({ song: 'a "quoted", comma\nnewline\rreturn', artist: 'BjÃ\u0083Â¶rk', location: 'Howlin\u0019 For You' }),
+    JSON.stringify({ ...EVENT, song: 'Été 日本 \u{1F600}' }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    event({ song: 'raw Été 日本 \u{1F600}', userId: '007', length: 1.0, itemInSession: 0 }),
+    event({ song: '', artist: ' padded ', userId: '' , auth: 'Logged Out', firstName: null, registration: null }),
+    '',
+    '   ',
+    event({}).replace('"length":246.30812', '"length":2.4630812e2').replace('"registration":1540344794796', '"registration":1540344794796.0'),
+    event({}).replace('"length":246.30812', '"length":-0.0'),
+    event({ ts: 'abc' }),
+    event({ location: 'nul\u0000here' }),
+    '{"page":"NextSong",,"ts":1}',
+    event({ extra: { nested: [1, 2] }, more: true }),
+    `${event({})}   `,
+    event({}).replace('{', '{"ts":1,'),
+    event({ song: 'x'.repeat(5 << 20) }),
+  ];
+  write('log_data/2018/11/2018-11-01-events.json', `\uFEFF${day1.join('\r\n')}\r\n`);
+  write(
+    'log_data/2018/11/2018-11-02-events.json',
+    Buffer.concat([
+      Buffer.from(`${event({ ts: 1541106106797 })}\n`),
+      Buffer.from('{"artist":"bad \xff utf8","ts":1541106106798,"page":"Home"}\n', 'latin1'),
+      Buffer.from(event({ ts: 1541106106799 }).slice(0, 80)),
+    ]),
+  );
+  write('log_data/2018/11/2018-11-03-events.json', '');
+  write('song_data/A/B/C/TRABC1.json', `\uFEFF${JSON.stringify(SONG)} ${JSON.stringify({ ...SONG, song_id: 'SO2' })}\n${JSON.stringify({ ...SONG, song_id: 'SO3', title: 'Pretty, "printed"' }, null, 2)}\n`);
+  write('song_data/A/B/D/TRABD2.json', '');
+  write('song_data/A/B/D/TRABD3.json', '{"num_songs": 1, "artist_id": "ARX", "song_id": "SOX", "ti');
+  write('song_data/A/B/D/TRABD4.json', JSON.stringify({ ...SONG, song_id: 'SO4', duration: '218' }));
+  write('song_data/A/README.txt', 'not a song');
+  return folder;
+}
+
+interface Expected {
+  events: unknown[][];
+  songs: unknown[][];
+  rejects: unknown[][];
+}
+
+/** What staging and load_errors must hold: the splitters and parseRecord applied to the files directly. */
+async function expectedStaging(folder: string, files: Record<'events' | 'songs', string[]>): Promise<Expected> {
+  const expected: Expected = { events: [], songs: [], rejects: [] };
+  const take = async (dataset: 'events' | 'songs', split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>, fields: readonly FieldSpec[]) => {
+    for (const file of files[dataset]) {
+      const path = join(folder, file);
+      async function* whole() {
+        yield readFileSync(path).toString('utf8');
+      }
+      for await (const record of split(whole(), path)) {
+        const parsed = parseRecord(record, fields);
+        // A warehouse stores -0 as 0 (JavaScript writes both as "0").
+        if ('row' in parsed) expected[dataset].push(parsed.row.map((value) => (value === 0 ? 0 : value)));
+        else expected.rejects.push([parsed.reject.file, parsed.reject.line, parsed.reject.raw, parsed.reject.error, dataset]);
+      }
+    }
+  };
+  await take('songs', splitJsonObjects, SONG_FIELDS);
+  await take('events', splitJsonLines, EVENT_FIELDS);
+  return expected;
+}
+
+/** Staging and load_errors as loaded, in the same shape, in file and line order. */
+async function loadedStaging(warehouse: string): Promise<Expected> {
+  const rows = async (sql: string) =>
+    (await query(sql, { options: { warehouse }, env: {} })).map((row) => Object.values(row).map((value) => (typeof value === 'bigint' ? Number(value) : value)));
+  const columns = (fields: readonly FieldSpec[]) => [...fields.map((field) => field.column), 'source_file', 'line_number'].join(', ');
+  // Two song objects can share a line: their title tells them apart.
+  return {
+    events: await rows(`SELECT ${columns(EVENT_FIELDS)} FROM staging_events ORDER BY source_file, line_number`),
+    songs: await rows(`SELECT ${columns(SONG_FIELDS)} FROM staging_songs ORDER BY source_file, line_number, song_id`),
+    rejects: await rows('SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY dataset DESC, source_file, line_number'),
+  };
+}
+
+describe('staging paths', () => {
+  let folder: string;
+  let expected: Expected;
+
+  beforeAll(async () => {
+    folder = quirkyDataset();
+    expected = await expectedStaging(folder, {
+      events: ['log_data/2018/11/2018-11-01-events.json', 'log_data/2018/11/2018-11-02-events.json', 'log_data/2018/11/2018-11-03-events.json'],
+      songs: ['song_data/A/B/C/TRABC1.json', 'song_data/A/B/D/TRABD2.json', 'song_data/A/B/D/TRABD3.json', 'song_data/A/B/D/TRABD4.json'],
+    });
+    // In the order loadedStaging reads them: file, line, then song_id (two objects share a line).
+    const key = (row: unknown[]) => [row[10], row[11], row[6]].map((value) => String(value).padStart(12, '0')).join('\u0000');
+    expected.songs.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  });
+
+  it('has a dataset that exercises every kind of record', () => {
+    expect(expected.events.length).toBeGreaterThan(10);
+    expect(expected.rejects.map((row) => row[3])).toEqual(expect.arrayContaining([expect.stringMatching(/^invalid JSON/), expect.stringMatching(/NUL/)]));
+  });
+
+  for (const target of testWarehouses()) {
+    it(`stages exactly the checked records on ${target.name}`, async () => {
+      const warehouse = target.fresh();
+      await run({ options: { source: folder, warehouse, maxErrors: 100 }, env: {} });
+      expect(await loadedStaging(warehouse)).toEqual(expected);
+    });
+  }
+
+  it.skipIf(!existsSync(COMPILED_WORKER))('stages exactly the checked records in worker threads (the compiled CLI)', async () => {
+    const warehouse = `duckdb:${join(tempFolder(), 'cli.duckdb')}`;
+    const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(result.status, result.stderr).toBe(0);
+    expect(await loadedStaging(warehouse)).toEqual(expected);
+  });
+});
