@@ -24,6 +24,9 @@ import {
 } from './bench-measurements.js';
 import { formatReport, type BenchReport, type ScaleResult } from './bench-report.js';
 
+// As bin/sparkify.js does: the AWS SDK's notice about Node 20 would only bury the results (S3 extra).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CACHE = join(ROOT, '.bench-cache');
 

@@ -2,16 +2,45 @@
  * Builds and publishes the star schema from staging in one transaction, then measures it.
  */
 import { STAR_TABLES } from '../schema/star-tables.js';
-import { publishStatements } from '../warehouses/sql/star-transform-sql.js';
+import { DAY_MS, emptyStatement, fillStatement, starTableBuilds, type SongplaySlices } from '../warehouses/sql/star-transform-sql.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { RunSummary } from './run-summary.js';
 
 /** Replaces the star tables' contents with what staging holds; readers never see a half-built schema. */
 export async function publishStarSchema(warehouse: Warehouse): Promise<void> {
-  const statements = publishStatements(warehouse.dialect);
+  const { dialect } = warehouse;
   await warehouse.transaction(async () => {
-    for (const statement of statements) await warehouse.execute(statement);
+    for (const build of starTableBuilds(dialect)) {
+      await warehouse.execute(emptyStatement(dialect, build));
+      const selects = build.slices ? await sliceSelects(warehouse, build.slices) : [build.select];
+      for (const select of selects) await warehouse.execute(fillStatement(dialect, build, select));
+    }
   });
+}
+
+/** The slices' SELECTs: runs of whole days of about `targetPlays` plays each, numbered one after another. */
+async function sliceSelects(warehouse: Warehouse, slices: SongplaySlices): Promise<string[]> {
+  const selects: string[] = [];
+  let slice: { first: number; last: number; plays: number } | undefined;
+  let before = 0;
+  const close = () => {
+    if (!slice) return;
+    selects.push(slices.select({ from: slice.first * DAY_MS, to: (slice.last + 1) * DAY_MS, before }));
+    before += slice.plays;
+  };
+  for (const row of await warehouse.query(slices.playsPerDay)) {
+    const day = Number(row.day);
+    const plays = Number(row.plays);
+    if (slice && slice.plays < slices.targetPlays) {
+      slice.last = day;
+      slice.plays += plays;
+    } else {
+      close();
+      slice = { first: day, last: day, plays };
+    }
+  }
+  close();
+  return selects;
 }
 
 /** Row counts of the star tables and how many songplays found their song. */

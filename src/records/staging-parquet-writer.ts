@@ -64,7 +64,7 @@ export interface StagingParquetOptions {
   readonly rowGroupRows?: number;
 }
 
-const ROW_GROUP_ROWS = 65_536;
+const ROW_GROUP_ROWS = 16_384;
 const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 

@@ -17,10 +17,16 @@ export interface DialectCapabilities {
   /** Primary keys are declared (and, where the warehouse enforces them, checked). */
   readonly declaresPrimaryKeys: boolean;
   /**
-   * ROW_NUMBER() songplay ids are computed in a narrow subquery (the event's key and its number) joined back
-   * to the event, for a warehouse whose window would otherwise sort every column the SELECT carries.
+   * When set, ROW_NUMBER() songplay ids are computed in a narrow subquery (a staged row's identifier and its
+   * number) and joined back to the events by this column, which names a staged row (DuckDB's rowid): for a
+   * warehouse whose window would otherwise sort every column the SELECT carries.
    */
-  readonly numbersSongplaysApart?: boolean;
+  readonly numbersSongplaysBy?: string;
+  /**
+   * With `numbersSongplaysBy`: songplays are published in slices of whole days of about this many plays,
+   * one INSERT each, so that every statement's numbering and join fit in the warehouse's memory.
+   */
+  readonly songplaySlicePlays?: number;
 }
 
 /** Shared SQL generation; subclasses override types, physical attributes and the few functions that differ. */

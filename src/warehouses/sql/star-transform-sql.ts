@@ -12,7 +12,26 @@ export interface StarTableBuild {
   readonly table: TableSpec;
   readonly columns: readonly string[];
   readonly select: string;
+  /** Present when the warehouse builds the table in slices of event time (see `SongplaySlices`). */
+  readonly slices?: SongplaySlices;
 }
+
+/**
+ * Songplays built a slice of event time at a time, each slice small enough for the warehouse to number and
+ * join in memory (DuckDB, whose window and join spill to disk when they hold every play at once). A slice is
+ * a run of whole days, so plays with equal `ts` never straddle two slices and the numbering is the same.
+ */
+export interface SongplaySlices {
+  /** About how many plays a slice holds. */
+  readonly targetPlays: number;
+  /** Rows of (day, plays), in day order; day d holds ts in [d * 86,400,000, (d + 1) * 86,400,000). */
+  readonly playsPerDay: string;
+  /** The SELECT for the plays with `from <= ts < to`, numbered after the `before` plays of earlier slices. */
+  select(slice: { readonly from: number; readonly to: number; readonly before: number }): string;
+}
+
+/** A day of epoch milliseconds. */
+export const DAY_MS = 86_400_000;
 
 /** The builds of all five star tables, in dependency order (time reads songplays). */
 export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
@@ -21,21 +40,43 @@ export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
     : columnNames(SONGPLAYS);
   // Numbered in event order so the ids are the same on every run and every warehouse.
   const eventOrder = (e: string) => `${e}ts, ${e}session_id, ${e}item_in_session, ${dialect.byteOrder(`${e}source_file`)}, ${e}line_number`;
-  const apart = !dialect.capabilities.identitySongplayIds && dialect.capabilities.numbersSongplaysApart;
-  const songplayId = dialect.capabilities.identitySongplayIds
-    ? ''
-    : apart
-      ? 'ids.songplay_id,\n       '
-      : `ROW_NUMBER() OVER (ORDER BY ${eventOrder('e.')}) AS songplay_id,\n       `;
-  // (source_file, line_number) identifies an event: a log file holds one record per line.
-  const events = apart
-    ? `(
-  SELECT source_file, line_number, ROW_NUMBER() OVER (ORDER BY ${eventOrder('')}) AS songplay_id
+  const rowId = dialect.capabilities.identitySongplayIds ? undefined : dialect.capabilities.numbersSongplaysBy;
+  // Every NextSong event, or those of one slice of event time.
+  const songplaysSelect = (slice?: { from: number; to: number; before: number }) => {
+    const inSlice = (e: string) => (slice ? ` AND ${e}ts >= ${slice.from} AND ${e}ts < ${slice.to}` : '');
+    const songplayId = dialect.capabilities.identitySongplayIds
+      ? ''
+      : rowId
+        ? `${slice ? `${slice.before} + ` : ''}ids.songplay_id AS songplay_id,\n       `
+        : `ROW_NUMBER() OVER (ORDER BY ${eventOrder('e.')}) AS songplay_id,\n       `;
+    const events = rowId
+      ? `(
+  SELECT ${rowId} AS event_row, ROW_NUMBER() OVER (ORDER BY ${eventOrder('')}) AS songplay_id
   FROM staging_events
-  WHERE page = 'NextSong'
+  WHERE page = 'NextSong'${inSlice('')}
 ) ids
-JOIN staging_events e ON e.source_file = ids.source_file AND e.line_number = ids.line_number`
-    : 'staging_events e';
+JOIN staging_events e ON e.${rowId} = ids.event_row`
+      : 'staging_events e';
+    return `SELECT ${songplayId}${dialect.epochMillisToTimestamp('e.ts')} AS start_time,
+       e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
+       CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
+            ELSE e.user_agent END AS user_agent
+FROM ${events}
+LEFT JOIN (
+  SELECT title, artist_name, duration, song_id, artist_id
+  FROM (
+    SELECT title, artist_name, duration, song_id, artist_id,
+           ROW_NUMBER() OVER (
+             PARTITION BY title, artist_name, duration
+             ORDER BY ${dialect.byteOrder('song_id')}, ${dialect.byteOrder('artist_id')}
+           ) AS pick
+    FROM staging_songs
+  ) candidates
+  WHERE pick = 1
+) m ON e.song = m.title AND e.artist = m.artist_name AND e.length = m.duration
+WHERE e.page = 'NextSong'${inSlice('e.')}`;
+  };
+  const sliceTarget = rowId ? dialect.capabilities.songplaySlicePlays : undefined;
   const latestUser = dialect.argMax?.(['first_name', 'last_name', 'gender', 'level'], ['ts', 'source_file', 'line_number']);
   return [
     {
@@ -100,24 +141,19 @@ WHERE pick = 1`,
       // Every NextSong event, matched to a song on (title, artist name, duration). Where several songs
       // share that triple the lowest song_id is taken, so a play is never counted twice. The literal
       // quotes that wrap many userAgent values in the raw logs are removed.
-      select: `SELECT ${songplayId}${dialect.epochMillisToTimestamp('e.ts')} AS start_time,
-       e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
-       CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
-            ELSE e.user_agent END AS user_agent
-FROM ${events}
-LEFT JOIN (
-  SELECT title, artist_name, duration, song_id, artist_id
-  FROM (
-    SELECT title, artist_name, duration, song_id, artist_id,
-           ROW_NUMBER() OVER (
-             PARTITION BY title, artist_name, duration
-             ORDER BY ${dialect.byteOrder('song_id')}, ${dialect.byteOrder('artist_id')}
-           ) AS pick
-    FROM staging_songs
-  ) candidates
-  WHERE pick = 1
-) m ON e.song = m.title AND e.artist = m.artist_name AND e.length = m.duration
-WHERE e.page = 'NextSong'`,
+      select: songplaysSelect(),
+      slices: sliceTarget
+        ? {
+            targetPlays: sliceTarget,
+            // The day in exact integer arithmetic (ts less its non-negative remainder is a multiple of a day).
+            playsPerDay: `SELECT CAST((ts - MOD(MOD(ts, ${DAY_MS}) + ${DAY_MS}, ${DAY_MS})) / ${DAY_MS} AS BIGINT) AS day, COUNT(*) AS plays
+FROM staging_events
+WHERE page = 'NextSong'
+GROUP BY 1
+ORDER BY 1`,
+            select: songplaysSelect,
+          }
+        : undefined,
     },
     {
       table: TIME,
@@ -140,8 +176,15 @@ FROM (SELECT DISTINCT start_time FROM songplays) starts`,
  * in one transaction, so readers see the old tables or the new ones, never a mix.
  */
 export function publishStatements(dialect: SqlDialect): string[] {
-  return starTableBuilds(dialect).flatMap((build) => [
-    `DELETE FROM ${dialect.quote(build.table.name)}`,
-    `INSERT INTO ${dialect.quote(build.table.name)} (${build.columns.map((c) => dialect.quote(c)).join(', ')})\n${build.select}`,
-  ]);
+  return starTableBuilds(dialect).flatMap((build) => [emptyStatement(dialect, build), fillStatement(dialect, build, build.select)]);
+}
+
+/** The DELETE that empties a star table before it is refilled. */
+export function emptyStatement(dialect: SqlDialect, build: StarTableBuild): string {
+  return `DELETE FROM ${dialect.quote(build.table.name)}`;
+}
+
+/** The INSERT that fills a star table from `select` (the build's, or one slice of it). */
+export function fillStatement(dialect: SqlDialect, build: StarTableBuild, select: string): string {
+  return `INSERT INTO ${dialect.quote(build.table.name)} (${build.columns.map((c) => dialect.quote(c)).join(', ')})\n${select}`;
 }
