@@ -3,9 +3,9 @@
  * read a bounded number at a time, records are checked one by one, and rows go to the warehouse in
  * batches. Records that fail their checks go to `load_errors` with file, line and raw text.
  *
- * Two paths, same records and rejects: local files going to a warehouse that loads staging files itself
- * (DuckDB, from Parquet) are staged in worker threads (`staging-worker-pool.ts`); anything else (S3,
- * PostgreSQL) is read here and written as row batches.
+ * Two paths, same records and rejects: local files going to a warehouse that takes rows in its own load
+ * format (DuckDB: Parquet files; PostgreSQL: COPY CSV) are staged in worker threads
+ * (`staging-worker-pool.ts`); anything else (S3 sources) is read here and written as row batches.
  */
 import { Readable } from 'node:stream';
 import { parseRecord } from '../records/record-parser.js';
@@ -18,7 +18,7 @@ import type { TableSpec } from '../schema/table-spec.js';
 import type { DataLocation, SourceObject } from '../sources/source.js';
 import type { TableWriter } from '../warehouses/warehouse.js';
 import type { ProgressListener, StageName } from './progress.js';
-import { stageInWorkers } from './staging-worker-pool.js';
+import { stageInWorkers, stagingIntakeOf } from './staging-worker-pool.js';
 
 /** How one dataset is read and where it lands. */
 export interface DatasetSpec {
@@ -83,8 +83,9 @@ export async function stageDataset(
   const counts: StagedCounts = { files: 0, bytes: 0, read: 0, staged: 0, rejected: 0 };
   const report = (done: boolean) =>
     onProgress?.({ stage: spec.stage, files: counts.files, records: counts.read, bytes: counts.bytes, done });
-  if (location.localFiles && rows.stagingFiles) {
-    await stageInWorkers(location, spec, rows.stagingFiles, rejects, counts, () => report(false));
+  const intake = stagingIntakeOf(rows);
+  if (location.localFiles && intake) {
+    await stageInWorkers(location, spec, intake, rejects, counts, () => report(false));
   } else {
     await stageHere(location, spec, rows, rejects, counts, () => report(false));
   }

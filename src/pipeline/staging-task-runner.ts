@@ -1,7 +1,8 @@
 /**
  * The work of one staging thread: reads local files with synchronous calls, splits them into records, checks
- * each record and writes it into staging Parquet segment files, which the warehouse then loads (DuckDB's
- * read_parquet). Rejected records go back to the caller, with file, line and raw text, for load_errors.
+ * each record and writes it in the warehouse's load format: staging Parquet segment files, which DuckDB
+ * loads with read_parquet, or chunks of COPY-ready CSV posted back for PostgreSQL's COPY stream. Rejected
+ * records go back to the caller, with file, line and raw text, for load_errors.
  *
  * Synchronous reads are the point of running this in a worker thread: measured on 27,498 song files,
  * `readFile` (one promise and four thread-pool round trips per file) takes 2.2 s where `readFileSync` takes
@@ -18,7 +19,9 @@ import { parseRecord } from '../records/record-parser.js';
 import type { RawRecord } from '../records/record-types.js';
 import type { ParquetColumn } from '../records/parquet-file-format.js';
 import { JsonObjectSplitter } from '../records/song-object-splitter.js';
+import { StagingCsvWriter } from '../records/staging-csv-writer.js';
 import { StagingParquetWriter } from '../records/staging-parquet-writer.js';
+import type { StagingRowSink } from '../records/staging-row-sink.js';
 
 /** How a runner reads and where it writes; plain data, so it can be handed to a worker thread. */
 export interface StagingRunnerOptions {
@@ -29,11 +32,29 @@ export interface StagingRunnerOptions {
   readonly columns: readonly ParquetColumn[];
   /** The dataset's name, as load_errors records it. */
   readonly dataset: string;
+  readonly output: ParquetOutput | CsvOutput;
+}
+
+/** Rows go into Parquet segment files, each reported in a `segment` message. */
+export interface ParquetOutput {
+  readonly kind: 'parquet';
   /** The folder segments are written to, and a prefix no other runner uses. */
   readonly folder: string;
   readonly prefix: string;
   /** A segment is handed over once it holds this many bytes. */
   readonly segmentBytes: number;
+}
+
+/** Rows go into CSV chunks, each posted in a `rows` message. */
+export interface CsvOutput {
+  readonly kind: 'csv';
+  readonly chunkBytes: number;
+  /**
+   * In a worker thread: one Int32 shared with the pool, counting chunks posted and not yet taken. The
+   * runner waits while it reaches `maxPending`, so a fast reader never piles chunks up in memory.
+   */
+  readonly pending?: SharedArrayBuffer;
+  readonly maxPending: number;
 }
 
 /** Files to stage: local paths. */
@@ -48,6 +69,7 @@ export type RejectRow = [string, number, string, string, string];
 /** What a runner reports. */
 export type RunnerMessage =
   | { readonly type: 'segment'; readonly path: string; readonly rows: number }
+  | { readonly type: 'rows'; readonly bytes: Uint8Array; readonly rows: number }
   | { readonly type: 'rejects'; readonly rows: RejectRow[] }
   | { readonly type: 'done'; readonly id: number; readonly files: number; readonly bytes: number; readonly read: number; readonly staged: number; readonly rejected: number }
   | { readonly type: 'flushed' }
@@ -57,11 +79,13 @@ export type RunnerMessage =
 const READ_CHUNK_BYTES = 4 << 20;
 // Rejects are sent in groups, so a badly damaged file does not pile them up in memory.
 const REJECT_GROUP = 1024;
+// A waiting runner looks again this often even unwoken, so that terminating its thread always takes effect.
+const PENDING_WAIT_MS = 1000;
 
 /** Runs staging tasks one after another, posting segments, rejects and counts through `post`. */
 export class StagingTaskRunner {
   private readonly encoder: JsonLineEncoder;
-  private readonly writer: StagingParquetWriter;
+  private readonly writer: StagingRowSink;
   private chunk: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private rejects: RejectRow[] = [];
   private counts = { read: 0, staged: 0, rejected: 0, bytes: 0 };
@@ -71,13 +95,7 @@ export class StagingTaskRunner {
     private readonly post: (message: RunnerMessage) => void,
   ) {
     this.encoder = new JsonLineEncoder(options.fields);
-    let segments = 0;
-    this.writer = new StagingParquetWriter({
-      columns: options.columns,
-      nextPath: () => join(options.folder, `${options.prefix}-${++segments}.parquet`),
-      onSealed: (path, rows) => post({ type: 'segment', path, rows }),
-      segmentBytes: options.segmentBytes,
-    });
+    this.writer = rowSink(options, post);
   }
 
   /** Stages every file of `task`; reports `done` with its counts, or `error`. */
@@ -206,6 +224,31 @@ export class StagingTaskRunner {
     this.post({ type: 'rejects', rows: this.rejects });
     this.rejects = [];
   }
+}
+
+function rowSink(options: StagingRunnerOptions, post: (message: RunnerMessage) => void): StagingRowSink {
+  const { output, columns } = options;
+  if (output.kind === 'parquet') {
+    let segments = 0;
+    return new StagingParquetWriter({
+      columns,
+      nextPath: () => join(output.folder, `${output.prefix}-${++segments}.parquet`),
+      onSealed: (path, rows) => post({ type: 'segment', path, rows }),
+      segmentBytes: output.segmentBytes,
+    });
+  }
+  const pending = output.pending ? new Int32Array(output.pending) : undefined;
+  return new StagingCsvWriter({
+    columns,
+    chunkBytes: output.chunkBytes,
+    onChunk: (bytes, rows) => {
+      post({ type: 'rows', bytes, rows });
+      if (!pending) return;
+      for (let now = Atomics.add(pending, 0, 1) + 1; now >= output.maxPending; now = Atomics.load(pending, 0)) {
+        Atomics.wait(pending, 0, now, PENDING_WAIT_MS);
+      }
+    },
+  });
 }
 
 function openSource(file: string): number {

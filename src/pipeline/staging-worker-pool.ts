@@ -1,13 +1,15 @@
 /**
  * Stages a dataset of local files in worker threads: the main thread lists the files and hands them out in
- * tasks; each worker reads, checks and writes its files into staging Parquet segments
- * (`staging-task-runner.ts`), which the warehouse loads (DuckDB's read_parquet, on DuckDB's own threads).
+ * tasks; each worker reads, checks and encodes its files' records (`staging-task-runner.ts`) in the
+ * warehouse's load format: staging Parquet segments, which DuckDB loads with read_parquet on its own
+ * threads, or CSV chunks that the main thread passes on to PostgreSQL's COPY stream.
  *
  * Why: the work is CPU-bound, and on one thread the JSON checks left the second core idle (measured on 1.5
  * million events: 4 s on two workers where JSON.parse and the checks alone took 9 s on one thread). Memory
  * stays flat whatever the input: a worker holds one read chunk and one row group, at most
  * MAX_TASKS_PER_WORKER tasks (lists of paths) wait per worker, and no new task is handed out while the
- * warehouse is not ready to take a segment, which also bounds the temporary disk used.
+ * warehouse is not ready to take a segment, which also bounds the temporary disk used. A worker that
+ * posts CSV chunks waits while MAX_PENDING_CHUNKS of them are not yet taken by the COPY stream.
  *
  * Running from the TypeScript sources (vitest) there is no compiled worker script: the same runner then
  * works on the main thread, one task at a time, so tests exercise the same reading, checks and encoding.
@@ -20,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { SourceError } from '../errors.js';
 import { parquetColumns } from '../records/staging-parquet-writer.js';
 import type { DataLocation } from '../sources/source.js';
-import type { StagingFileIntake, TableWriter } from '../warehouses/warehouse.js';
+import type { EncodedRowIntake, StagingFileIntake, TableWriter } from '../warehouses/warehouse.js';
 import type { DatasetSpec, StagedCounts } from './dataset-stager.js';
 import { StagingTaskRunner, type RunnerMessage, type StagingRunnerOptions } from './staging-task-runner.js';
 import type { WorkerRequest } from './staging-worker.js';
@@ -34,23 +36,40 @@ const SEGMENT_BYTES = 64 << 20;
 // Song files are tiny: many per task, so a message carries real work. Log files are big: a few per task.
 const TASK_FILES = { 'json-objects': 512, 'json-lines': 16 } as const;
 const TASK_BYTES = 16 << 20;
+// CSV chunks: big enough that a message carries real work, few enough pending to keep memory flat.
+const CSV_CHUNK_BYTES = 1 << 20;
+const MAX_PENDING_CHUNKS = 4;
+
+/** Where the workers' rows go: staging files the writer loads, or encoded rows it streams. */
+export type StagingIntake =
+  | { readonly kind: 'files'; readonly files: StagingFileIntake }
+  | { readonly kind: 'encoded'; readonly rows: EncodedRowIntake };
+
+/** The staging intake `rows` offers, if any. */
+export function stagingIntakeOf(rows: TableWriter): StagingIntake | undefined {
+  if (rows.stagingFiles) return { kind: 'files', files: rows.stagingFiles };
+  if (rows.encodedRows) return { kind: 'encoded', rows: rows.encodedRows };
+  return undefined;
+}
 
 interface Lane {
   inFlight: number;
   flushed: boolean;
   send(request: WorkerRequest): void;
+  /** Tells the worker one of its CSV chunks was taken. */
+  taken(): void;
   stop(): Promise<void>;
 }
 
 /**
- * Stages every file of `location` (whose objects are local files) as Parquet files handed to `intake`, and
- * rejects into `rejects`, adding to `counts` and calling `report` as tasks complete. The writer behind
- * `intake` loads what it was handed when it finishes.
+ * Stages every file of `location` (whose objects are local files) into `intake`, and rejects into
+ * `rejects`, adding to `counts` and calling `report` as tasks complete. The writer behind `intake` loads
+ * what it was handed when it finishes.
  */
 export async function stageInWorkers(
   location: DataLocation,
   spec: DatasetSpec,
-  intake: StagingFileIntake,
+  intake: StagingIntake,
   rejects: TableWriter,
   counts: StagedCounts,
   report: () => void,
@@ -62,18 +81,38 @@ export async function stageInWorkers(
     failure ??= error instanceof Error ? error : new Error(String(error));
     wake();
   };
-  // Segments handed to the intake that it has not taken yet: no new task meanwhile.
+  // Segments or chunks handed to the intake that it has not taken yet. No new task while a segment waits
+  // (bounding the temporary disk); chunks are bounded by the workers themselves.
   let handing = 0;
   let rejectWrites = Promise.resolve();
 
   const onMessage = (lane: Lane, message: RunnerMessage) => {
     switch (message.type) {
       case 'segment':
+        if (intake.kind !== 'files') {
+          fail(new Error('A staging worker wrote a file for an intake of rows'));
+          break;
+        }
         handing += 1;
-        intake.add(message.path, message.rows).then(() => {
+        intake.files.add(message.path, message.rows).then(() => {
           handing -= 1;
           wake();
         }, fail);
+        break;
+      case 'rows':
+        if (intake.kind !== 'encoded') {
+          fail(new Error('A staging worker sent rows for an intake of files'));
+          break;
+        }
+        handing += 1;
+        intake.rows
+          .add(message.bytes, message.rows)
+          .then(() => {
+            handing -= 1;
+            wake();
+          }, fail)
+          // Released even after a failure, so a waiting worker runs on to its end and can be stopped.
+          .finally(() => lane.taken());
         break;
       case 'rejects':
         rejectWrites = rejectWrites.then(() => rejects.write(message.rows)).catch(fail);
@@ -97,19 +136,26 @@ export async function stageInWorkers(
     wake();
   };
 
-  const options = (index: number): StagingRunnerOptions => ({
+  const options = (index: number, threaded: boolean): StagingRunnerOptions => ({
     format: spec.format,
     fields: spec.fields,
     columns: parquetColumns(spec.table),
     dataset: spec.name,
-    folder: intake.folder,
-    prefix: `${spec.name}-${index}`,
-    segmentBytes: SEGMENT_BYTES,
+    output:
+      intake.kind === 'files'
+        ? { kind: 'parquet', folder: intake.files.folder, prefix: `${spec.name}-${index}`, segmentBytes: SEGMENT_BYTES }
+        : {
+            kind: 'csv',
+            chunkBytes: CSV_CHUNK_BYTES,
+            // The main thread must never block: there, the dispatch loop's turns keep chunks moving.
+            pending: threaded ? new SharedArrayBuffer(4) : undefined,
+            maxPending: MAX_PENDING_CHUNKS,
+          },
   });
   const threaded = existsSync(fileURLToPath(WORKER_SCRIPT));
   const lanes = threaded
-    ? Array.from({ length: Math.min(availableParallelism(), MAX_WORKERS) }, (_, index) => workerLane(options(index), onMessage, fail))
-    : [mainThreadLane(options(0), onMessage)];
+    ? Array.from({ length: Math.min(availableParallelism(), MAX_WORKERS) }, (_, index) => workerLane(options(index, true), onMessage, fail))
+    : [mainThreadLane(options(0, false), onMessage)];
 
   const waitFor = async (ready: () => boolean) => {
     while (!failure && !ready()) await changed();
@@ -117,7 +163,7 @@ export async function stageInWorkers(
   };
   let taskId = 0;
   const dispatch = async (files: string[]) => {
-    await waitFor(() => handing === 0 && lanes.some((lane) => lane.inFlight < MAX_TASKS_PER_WORKER));
+    await waitFor(() => (intake.kind === 'encoded' || handing === 0) && lanes.some((lane) => lane.inFlight < MAX_TASKS_PER_WORKER));
     const lane = lanes.reduce((best, candidate) => (candidate.inFlight < best.inFlight ? candidate : best));
     lane.inFlight += 1;
     lane.send({ type: 'task', task: { id: ++taskId, files } });
@@ -154,11 +200,17 @@ function workerLane(
   fail: (error: unknown) => void,
 ): Lane {
   const worker = new Worker(WORKER_SCRIPT, { workerData: options });
+  const pending = options.output.kind === 'csv' && options.output.pending ? new Int32Array(options.output.pending) : undefined;
   let stopping = false;
   const lane: Lane = {
     inFlight: 0,
     flushed: false,
     send: (request) => worker.postMessage(request),
+    taken: () => {
+      if (!pending) return;
+      Atomics.sub(pending, 0, 1);
+      Atomics.notify(pending, 0);
+    },
     stop: async () => {
       stopping = true;
       await worker.terminate();
@@ -181,6 +233,7 @@ function mainThreadLane(options: StagingRunnerOptions, onMessage: (lane: Lane, m
       else if (request.type === 'flush') runner.flush();
       else runner.close();
     },
+    taken: () => {},
     stop: async () => runner.close(),
   };
   const runner = new StagingTaskRunner(options, (message) => onMessage(lane, message));

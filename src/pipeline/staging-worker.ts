@@ -10,7 +10,9 @@ export type WorkerRequest = { readonly type: 'task'; readonly task: StagingTask 
 
 if (parentPort) {
   const port = parentPort;
-  const runner = new StagingTaskRunner(workerData as StagingRunnerOptions, (message: RunnerMessage) => port.postMessage(message));
+  // A chunk of rows moves to the main thread rather than being copied.
+  const post = (message: RunnerMessage) => port.postMessage(message, message.type === 'rows' ? [message.bytes.buffer as ArrayBuffer] : []);
+  const runner = new StagingTaskRunner(workerData as StagingRunnerOptions, post);
   port.on('message', (request: WorkerRequest) => {
     if (request.type === 'task') runner.run(request.task);
     else if (request.type === 'flush') runner.flush();

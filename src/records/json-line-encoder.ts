@@ -1,7 +1,7 @@
 /**
  * The fast path of the record checks: turns one flat JSON object straight from its bytes into a staging row
- * of a Parquet segment, with no JSON.parse, no JavaScript object and no strings. Measured on 1.5 million
- * events (667 MB): decoding, JSON.parse and the field checks cost about 9 s of CPU on one thread; this
+ * (of a Parquet segment or of COPY-ready CSV, see `StagingRowSink`), with no JSON.parse, no JavaScript
+ * object and no strings. Measured on 1.5 million events (667 MB): decoding, JSON.parse and the field checks cost about 9 s of CPU on one thread; this
  * scanner does the same work, and writes the row, in about 4 s.
  *
  * It accepts only records it can prove `parseRecord` would stage, and writes the values `parseRecord` would
@@ -12,7 +12,8 @@
  * the one parser.
  */
 import type { FieldKind, FieldSpec } from './field-spec.js';
-import type { StagingParquetWriter } from './staging-parquet-writer.js';
+import { hex4, SIMPLE_ESCAPES } from './json-string-bytes.js';
+import type { StagingRowSink } from './staging-row-sink.js';
 
 // What a field's value was in the object.
 const MISSING = 0;
@@ -40,17 +41,6 @@ for (let c = 0; c < 32; c++) STRING_CLASS[c] = 3;
 STRING_CLASS[QUOTE] = 1;
 STRING_CLASS[BACKSLASH] = 2;
 for (let c = 128; c < 256; c++) STRING_CLASS[c] = 4;
-
-// The byte each one-letter escape stands for (0: not a valid escape).
-const SIMPLE_ESCAPES = new Uint8Array(256);
-SIMPLE_ESCAPES[QUOTE] = QUOTE;
-SIMPLE_ESCAPES[BACKSLASH] = BACKSLASH;
-SIMPLE_ESCAPES[47] = 47; // \/
-SIMPLE_ESCAPES[98] = 8; // \b
-SIMPLE_ESCAPES[102] = 12; // \f
-SIMPLE_ESCAPES[110] = 10; // \n
-SIMPLE_ESCAPES[114] = 13; // \r
-SIMPLE_ESCAPES[116] = 9; // \t
 
 const NULL_LITERAL = Buffer.from('null');
 const TRUE_LITERAL = Buffer.from('true');
@@ -88,7 +78,7 @@ export class JsonLineEncoder {
    * Appends the row for the object in `bytes[from, to)` to `out`, with `origin` (the source file, UTF-8) and
    * `line` as its last two columns, and returns true; or returns false, with `out` unchanged.
    */
-  encode(bytes: Buffer, from: number, to: number, out: StagingParquetWriter, origin: Buffer, line: number): boolean {
+  encode(bytes: Buffer, from: number, to: number, out: StagingRowSink, origin: Buffer, line: number): boolean {
     if (!this.scan(bytes, from, to)) return false;
     out.beginRow();
     if (!this.emit(bytes, out)) {
@@ -96,8 +86,8 @@ export class JsonLineEncoder {
       return false;
     }
     const fields = this.kinds.length;
-    copyText(origin, 0, origin.length, false, out, fields);
-    out.int32(fields + 1, line);
+    out.jsonText(fields, origin, 0, origin.length, false);
+    out.integer(fields + 1, line);
     out.endRow();
     return true;
   }
@@ -232,7 +222,7 @@ export class JsonLineEncoder {
   }
 
   /** Writes the fields, checking each against its kind; false when one does not pass. */
-  private emit(b: Buffer, out: StagingParquetWriter): boolean {
+  private emit(b: Buffer, out: StagingRowSink): boolean {
     for (let i = 0; i < this.kinds.length; i++) {
       const type = this.type[i]!;
       const absent = type === MISSING || type === NULL;
@@ -269,18 +259,18 @@ export class JsonLineEncoder {
     return true;
   }
 
-  private text(b: Buffer, i: number, out: StagingParquetWriter): boolean {
+  private text(b: Buffer, i: number, out: StagingRowSink): boolean {
     const start = this.start[i]!;
     const end = this.end[i]!;
     const flags = this.flags[i]!;
     // Invalid UTF-8 becomes U+FFFD when decoded: parseRecord's path writes that, so leave it to it.
     if (flags & NON_ASCII && !isValidUtf8(b, start, end)) return false;
-    copyText(b, start, end, (flags & ESCAPED) !== 0, out, i);
+    out.jsonText(i, b, start, end, (flags & ESCAPED) !== 0);
     return true;
   }
 
   /** A plain integer of at most `maxDigits` digits (a zero fraction allowed), written as int32 or int64. */
-  private integer(b: Buffer, i: number, out: StagingParquetWriter, maxDigits: number): boolean {
+  private integer(b: Buffer, i: number, out: StagingRowSink, maxDigits: number): boolean {
     const flags = this.flags[i]!;
     if (flags & (EXPONENT | NONZERO_FRACTION)) return false;
     const negative = flags & NEGATIVE;
@@ -288,8 +278,7 @@ export class JsonLineEncoder {
     const digitsEnd = this.integerEnd[i]!;
     if (digitsEnd - digitsStart > maxDigits) return false;
     const value = negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
-    if (out.columns[i]!.type === 'int64') out.int64(i, value);
-    else out.int32(i, value);
+    out.integer(i, value);
     return true;
   }
 
@@ -315,16 +304,16 @@ export class JsonLineEncoder {
   }
 
   /** A user id given as a string: 1 to 9 digits (parseRecord's Number() of them). */
-  private digitString(b: Buffer, i: number, out: StagingParquetWriter): boolean {
+  private digitString(b: Buffer, i: number, out: StagingRowSink): boolean {
     const start = this.start[i]!;
     const end = this.end[i]!;
     if (this.flags[i] || end - start > MAX_INTEGER_DIGITS) return false;
     for (let p = start; p < end; p++) if (!isDigit(b[p]!)) return false;
-    out.int32(i, digitValue(b, start, end));
+    out.integer(i, digitValue(b, start, end));
     return true;
   }
 
-  private userIdNumber(b: Buffer, i: number, out: StagingParquetWriter): boolean {
+  private userIdNumber(b: Buffer, i: number, out: StagingRowSink): boolean {
     return !(this.flags[i]! & NEGATIVE) && this.integer(b, i, out, MAX_INTEGER_DIGITS);
   }
 }
@@ -358,23 +347,6 @@ function matches(b: Buffer, p: number, to: number, literal: Buffer): boolean {
   return true;
 }
 
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-/** The value of four hex digits at `p`, or -1. */
-function hex4(b: Buffer, p: number): number {
-  const d0 = hexDigit(b[p]!);
-  const d1 = hexDigit(b[p + 1]!);
-  const d2 = hexDigit(b[p + 2]!);
-  const d3 = hexDigit(b[p + 3]!);
-  if ((d0 | d1 | d2 | d3) < 0) return -1;
-  return (d0 << 12) | (d1 << 8) | (d2 << 4) | d3;
-}
-
 // 10^0 to 10^15, each exact (products of exact integers below 2^53).
 const POWERS_OF_TEN: number[] = [1];
 for (let k = 1; k <= 15; k++) POWERS_OF_TEN.push(POWERS_OF_TEN[k - 1]! * 10);
@@ -383,56 +355,6 @@ function digitValue(b: Buffer, start: number, end: number): number {
   let value = 0;
   for (let p = start; p < end; p++) value = value * 10 + (b[p]! - 48);
   return value;
-}
-
-/**
- * Writes the text `b[start, end)` (the inside of a scanned, valid JSON string) as column `i`'s value:
- * a 4-byte length, then its UTF-8 bytes with escapes decoded. No escape decodes to more bytes than it takes.
- */
-function copyText(b: Buffer, start: number, end: number, escaped: boolean, out: StagingParquetWriter, i: number): void {
-  const column = out.columns[i]!;
-  column.ensure(end - start + 4);
-  const target = column.bytes;
-  const lengthAt = column.length;
-  let q = lengthAt + 4;
-  if (!escaped) {
-    // Short values are copied byte by byte: cheaper than a native call for the typical 5-30 bytes.
-    if (end - start > 64) q += b.copy(target, q, start, end);
-    else for (let p = start; p < end; p++) target[q++] = b[p]!;
-  } else {
-    for (let p = start; p < end; ) {
-      const c = b[p]!;
-      if (c !== BACKSLASH) {
-        target[q++] = c;
-        p++;
-        continue;
-      }
-      const escape = b[p + 1]!;
-      if (escape !== 117) {
-        target[q++] = SIMPLE_ESCAPES[escape]!;
-        p += 2;
-        continue;
-      }
-      const code = hex4(b, p + 2);
-      p += 6;
-      if (code < 0x80) target[q++] = code;
-      else if (code < 0x800) {
-        target[q++] = 0xc0 | (code >> 6);
-        target[q++] = 0x80 | (code & 0x3f);
-      } else {
-        target[q++] = 0xe0 | (code >> 12);
-        target[q++] = 0x80 | ((code >> 6) & 0x3f);
-        target[q++] = 0x80 | (code & 0x3f);
-      }
-    }
-  }
-  const length = q - lengthAt - 4;
-  target[lengthAt] = length & 0xff;
-  target[lengthAt + 1] = (length >> 8) & 0xff;
-  target[lengthAt + 2] = (length >> 16) & 0xff;
-  target[lengthAt + 3] = (length >>> 24) & 0xff;
-  column.length = q;
-  column.defined[out.rows] = 1;
 }
 
 /** True when `b[start, end)` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */

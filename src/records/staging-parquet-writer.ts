@@ -10,7 +10,9 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TableSpec } from '../schema/table-spec.js';
+import { copyJsonStringBytes } from './json-string-bytes.js';
 import type { StagingRow } from './record-types.js';
+import type { StagingRowSink } from './staging-row-sink.js';
 import {
   dataPageHeader,
   fileFooter,
@@ -69,7 +71,7 @@ const float = new Float64Array(1);
 const floatBytes = new Uint8Array(float.buffer);
 
 /** Builds rows into row groups and row groups into sealed Parquet files. */
-export class StagingParquetWriter {
+export class StagingParquetWriter implements StagingRowSink {
   readonly columns: ParquetColumnBuffer[];
   /** Rows in the row group being built. */
   rows = 0;
@@ -101,6 +103,11 @@ export class StagingParquetWriter {
 
   null(i: number): void {
     this.columns[i]!.defined[this.rows] = 0;
+  }
+
+  integer(i: number, value: number): void {
+    if (this.columns[i]!.type === 'int64') this.int64(i, value);
+    else this.int32(i, value);
   }
 
   int32(i: number, value: number): void {
@@ -153,6 +160,22 @@ export class StagingParquetWriter {
     const length = column.bytes.write(value, column.length + 4, 'utf8');
     column.bytes.writeUInt32LE(length, column.length);
     column.length += 4 + length;
+    column.defined[this.rows] = 1;
+  }
+
+  /** A text value as a 4-byte length, then its UTF-8 bytes with escapes decoded. */
+  jsonText(i: number, b: Uint8Array, start: number, end: number, escaped: boolean): void {
+    const column = this.columns[i]!;
+    column.ensure(end - start + 4);
+    const target = column.bytes;
+    const lengthAt = column.length;
+    const q = copyJsonStringBytes(b, start, end, escaped, target, lengthAt + 4, false);
+    const length = q - lengthAt - 4;
+    target[lengthAt] = length & 0xff;
+    target[lengthAt + 1] = (length >> 8) & 0xff;
+    target[lengthAt + 2] = (length >> 16) & 0xff;
+    target[lengthAt + 3] = (length >>> 24) & 0xff;
+    column.length = q;
     column.defined[this.rows] = 1;
   }
 

@@ -20,6 +20,11 @@ export interface TableWriter {
    * records straight into such files, in worker threads, instead of handing over rows.
    */
   readonly stagingFiles?: StagingFileIntake;
+  /**
+   * Present on a writer that takes rows already encoded in its load format (PostgreSQL's COPY CSV): the
+   * stager then encodes records in worker threads and hands over the bytes.
+   */
+  readonly encodedRows?: EncodedRowIntake;
   /** Flushes and closes; returns the number of rows written. */
   finish(): Promise<number>;
   /** Abandons the load after a failure, releasing what the writer holds. */
@@ -36,6 +41,16 @@ export interface StagingFileIntake {
   readonly folder: string;
   /** Hands over a complete file of `rows` rows; resolves when the writer can take more. */
   add(path: string, rows: number): Promise<void>;
+}
+
+/**
+ * How a writer takes encoded rows: chunks of whole rows in the CSV of `records/staging-csv-writer.ts`, in
+ * the table's column order. Chunks from several threads may arrive in any order; each is written whole.
+ */
+export interface EncodedRowIntake {
+  readonly format: 'csv';
+  /** Takes `bytes` holding `rows` rows; resolves once they are on their way and the writer can take more. */
+  add(bytes: Uint8Array, rows: number): Promise<void>;
 }
 
 /** A connected warehouse. */

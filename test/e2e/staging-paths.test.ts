@@ -1,8 +1,8 @@
 /**
  * Every staging path stages and rejects exactly what the record checks say, whatever the input's quirks:
- * DuckDB's fast path (byte-level encoder and CSV files, run on the main thread under vitest), the compiled
- * CLI (the same path in worker threads), and PostgreSQL's row batches. Each is compared with the splitters
- * and `parseRecord` applied directly to the files.
+ * the fast path of each warehouse (byte-level encoder into Parquet segments for DuckDB, into COPY CSV for
+ * PostgreSQL), run on the main thread under vitest and in worker threads by the compiled CLI. Each is
+ * compared with the splitters and `parseRecord` applied directly to the files.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -145,13 +145,15 @@ describe('staging paths', () => {
     });
   }
 
-  it.skipIf(!existsSync(COMPILED_WORKER))('stages exactly the checked records in worker threads (the compiled CLI)', async () => {
-    const warehouse = `duckdb:${join(tempFolder(), 'cli.duckdb')}`;
-    const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '' },
+  for (const target of testWarehouses()) {
+    it.skipIf(!existsSync(COMPILED_WORKER))(`stages exactly the checked records in worker threads (the compiled CLI) on ${target.name}`, async () => {
+      const warehouse = target.fresh();
+      const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(result.status, result.stderr).toBe(0);
+      expect(await loadedStaging(warehouse)).toEqual(expected);
     });
-    expect(result.status, result.stderr).toBe(0);
-    expect(await loadedStaging(warehouse)).toEqual(expected);
-  });
+  }
 });

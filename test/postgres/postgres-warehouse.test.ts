@@ -49,6 +49,24 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       expect(await tablesIn(schemaOf(warehouse))).toEqual(STAR_AND_STAGING);
     });
 
+    it('makes the staging tables UNLOGGED and keeps load_errors and the star tables logged', async () => {
+      const warehouse = freshPostgresUrl();
+      await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
+      const persistence = await withAdmin(async (client) => {
+        const { rows } = await client.query<{ name: string; persistence: string }>(
+          `SELECT c.relname AS name, c.relpersistence AS persistence
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 1`,
+          [schemaOf(warehouse)],
+        );
+        return Object.fromEntries(rows.map((row) => [row.name, row.persistence]));
+      });
+      // u: unlogged, p: permanent.
+      expect(persistence).toEqual({
+        artists: 'p', load_errors: 'p', songplays: 'p', songs: 'p', staging_events: 'u', staging_songs: 'u', time: 'p', users: 'p',
+      });
+    });
+
     it('reaches the server named by PG* variables when the warehouse is a bare postgres:, in SPARKIFY_SCHEMA', async () => {
       const url = new URL(POSTGRES_URL!);
       Object.assign(process.env, {

@@ -1,13 +1,17 @@
 /**
  * The byte-level fast path must stage exactly what parseRecord stages, and decline everything else: for each
- * line, either it declines and writes nothing, or parseRecord accepts the line with the same values.
+ * line, either it declines and writes nothing, or parseRecord accepts the line with the same values. Both
+ * sinks are checked: the Parquet segment's values, and the CSV bytes, which must be those PostgreSQL's row
+ * formatter writes for parseRecord's row.
  */
 import { describe, expect, it } from 'vitest';
 import type { FieldSpec } from '../../src/records/field-spec.js';
 import { JsonLineEncoder } from '../../src/records/json-line-encoder.js';
 import { parseRecord } from '../../src/records/record-parser.js';
+import { StagingCsvWriter } from '../../src/records/staging-csv-writer.js';
 import { parquetColumns, StagingParquetWriter } from '../../src/records/staging-parquet-writer.js';
 import { EVENT_FIELDS, SONG_FIELDS, STAGING_EVENTS, STAGING_SONGS } from '../../src/schema/staging-tables.js';
+import { CsvRowFormatter } from '../../src/warehouses/postgres/postgres-copy-format.js';
 
 const FILE = '/data/log_data/2018/11/2018-11-01-events.json';
 
@@ -32,8 +36,9 @@ function firstRow(writer: StagingParquetWriter): unknown[] {
 /** What each path makes of `line`: the fast row (or 'declined') and parseRecord's row (or its reject). */
 function bothPaths(line: string | Buffer, fields: readonly FieldSpec[] = EVENT_FIELDS) {
   const bytes = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+  const table = fields === EVENT_FIELDS ? STAGING_EVENTS : STAGING_SONGS;
   const writer = new StagingParquetWriter({
-    columns: parquetColumns(fields === EVENT_FIELDS ? STAGING_EVENTS : STAGING_SONGS),
+    columns: parquetColumns(table),
     nextPath: () => {
       throw new Error('no file expected');
     },
@@ -49,6 +54,14 @@ function bothPaths(line: string | Buffer, fields: readonly FieldSpec[] = EVENT_F
   const parsed = parseRecord({ file: FILE, line: 7, text: bytes.toString('utf8') }, fields);
   // A warehouse stores -0 as 0.
   const slow = 'row' in parsed ? parsed.row.map((value) => (value === 0 ? 0 : value)) : `reject: ${parsed.reject.error}`;
+
+  const chunks: string[] = [];
+  const csv = new StagingCsvWriter({ columns: parquetColumns(table), chunkBytes: 1 << 20, onChunk: (chunk) => chunks.push(chunk.toString('utf8')) });
+  const csvAccepted = new JsonLineEncoder(fields).encode(bytes, 0, bytes.length, csv, Buffer.from(FILE), 7);
+  csv.flush();
+  expect(csvAccepted).toBe(accepted);
+  if (csvAccepted && 'row' in parsed) expect(chunks.join('')).toBe(new CsvRowFormatter(table, 'reject').format([parsed.row]).toString('utf8'));
+  else expect(chunks).toEqual([]);
   return { fast: accepted ? firstRow(writer) : 'declined', slow };
 }
 

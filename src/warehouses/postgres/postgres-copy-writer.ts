@@ -52,7 +52,6 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
   stream.on('error', fail);
   client.on('error', fail);
 
-  let state: 'open' | 'finished' | 'aborted' = 'open';
   let written = 0;
   // Batches enter the COPY stream one at a time, each after the previous one drained. Besides bounding
   // memory, this keeps at most one chunk inside pg-copy-streams: after a server-side error it drops its
@@ -70,6 +69,15 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
     }
   };
   const endClient = () => client.end().catch(() => undefined);
+  let state: 'open' | 'finished' | 'aborted' = 'open';
+  // One chunk at a time into the stream, in the order handed over.
+  const enqueue = (chunk: Buffer, count: number): Promise<void> => {
+    if (failure) return Promise.reject(failure);
+    if (state !== 'open') return Promise.reject(new WarehouseError(`The ${table.name} writer is already closed`));
+    const turn = tail.then(() => send(chunk, count));
+    tail = turn.catch(() => undefined);
+    return turn;
+  };
 
   return {
     async write(rows: readonly StagingRow[]): Promise<void> {
@@ -77,11 +85,15 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
       if (state !== 'open') throw new WarehouseError(`The ${table.name} writer is already closed`);
       if (rows.length === 0) return;
       // One buffer per batch, written whole: concurrent file loads never interleave inside a row.
-      const chunk = formatter.format(rows);
-      const turn = tail.then(() => send(chunk, rows.length));
-      tail = turn.catch(() => undefined);
-      return turn;
+      return enqueue(formatter.format(rows), rows.length);
     },
+
+    // Staging rows encoded by the stager's workers (`StagingCsvWriter`: the same CSV, and never a NUL,
+    // which the record checks reject). The errors table keeps its own formatter, which escapes NULs.
+    encodedRows:
+      table.role === 'staging'
+        ? { format: 'csv', add: (bytes, rows) => enqueue(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows) }
+        : undefined,
 
     async finish(): Promise<number> {
       if (state !== 'open') return written;

@@ -3,7 +3,7 @@
  * tie-breaks. Everything else (DDL shape, the star-building SELECTs, the epoch arithmetic) is the shared
  * form, which PostgreSQL runs as written. Redshift's dialect extends this one.
  */
-import type { ColumnSpec } from '../../schema/table-spec.js';
+import type { ColumnSpec, TableSpec } from '../../schema/table-spec.js';
 import { SqlDialect } from '../sql/sql-dialect.js';
 
 /** PostgreSQL's dialect. */
@@ -16,6 +16,15 @@ export class PostgresDialect extends SqlDialect {
    */
   columnType(column: ColumnSpec): string {
     return column.type === 'text' ? 'TEXT' : this.standardType(column.type);
+  }
+
+  /**
+   * Staging tables are UNLOGGED: scratch space rebuilt by every run, so writing each row to the write-ahead
+   * log as well buys nothing (a server crash empties them; the next run fills them again). load_errors and
+   * the star tables stay logged.
+   */
+  protected override tableKind(table: TableSpec): string {
+    return table.role === 'staging' ? 'UNLOGGED ' : '';
   }
 
   /**

@@ -135,6 +135,7 @@ export class PostgresWarehouse implements Warehouse {
     // loops for the song match; ANALYZE samples a fixed number of rows, so it costs well under a second.
     return {
       write: (rows) => writer.write(rows),
+      encodedRows: writer.encodedRows,
       abort: () => writer.abort(),
       finish: async () => {
         const count = await writer.finish();

@@ -95,6 +95,11 @@ export class RedshiftDialect extends PostgresDialect {
    * tables are rebuilt on every run, so they stay out of snapshots (BACKUP NO) and keep Redshift's
    * automatic distribution.
    */
+  /** Redshift has no UNLOGGED tables (PostgreSQL's staging tables are). */
+  protected override tableKind(_table: TableSpec): string {
+    return '';
+  }
+
   protected override tableAttributes(table: TableSpec): string {
     const sortKey = table.sortKey ? [`SORTKEY (${table.sortKey.map((name) => this.quote(name)).join(', ')})`] : [];
     switch (table.role) {

@@ -85,7 +85,12 @@ export abstract class SqlDialect {
       columns.push(`  PRIMARY KEY (${table.primaryKey.map((name) => this.quote(name)).join(', ')})`);
     }
     const exists = options.ifNotExists ? 'IF NOT EXISTS ' : '';
-    return `CREATE TABLE ${exists}${this.quote(table.name)} (\n${columns.join(',\n')}\n)${this.tableAttributes(table)}`;
+    return `CREATE ${this.tableKind(table)}TABLE ${exists}${this.quote(table.name)} (\n${columns.join(',\n')}\n)${this.tableAttributes(table)}`;
+  }
+
+  /** A word before TABLE in CREATE TABLE, with its trailing space (UNLOGGED, for example); none by default. */
+  protected tableKind(_table: TableSpec): string {
+    return '';
   }
 
   /** `DROP TABLE IF EXISTS`. */
