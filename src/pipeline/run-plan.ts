@@ -1,18 +1,18 @@
 /**
  * `planRun`: every SQL statement a run would send to its warehouse, in order, without connecting. It is
  * composed from the very builders `run()` executes (prepareLoadStatements, each warehouse's staging step,
- * publishStatements), so the plan cannot drift from the run. `sparkify plan` prints it.
+ * plannedPublish), so the plan cannot drift from the run. `sparkify plan` prints it.
  */
 import type { Settings } from '../config/settings.js';
 import { LOAD_ERRORS } from '../schema/staging-tables.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
-import { publishStatements } from '../warehouses/sql/star-transform-sql.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { WarehouseTarget } from '../warehouses/warehouse-target.js';
 import { EVENT_DATASET, SONG_DATASET, type DatasetSpec } from './dataset-stager.js';
 import type { StageName } from './progress.js';
 import { prepareLoadStatements } from './schema-setup.js';
+import { plannedPublish } from './star-publisher.js';
 
 /** One step of a run: a statement as the warehouse receives it, a comment saying why, or both. */
 export interface PlannedStatement {
@@ -42,7 +42,7 @@ const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
  */
 export async function planRun(settings: Settings): Promise<PlannedStatement[]> {
   const { dialect, staging } = await plannerFor(settings.warehouse);
-  const publish = publishStatements(dialect).map((sql): PlannedStatement => ({ stage: 'publish', sql }));
+  const publish = plannedPublish(dialect).map((step): PlannedStatement => ({ stage: 'publish', ...step }));
   const steps: PlannedStatement[] = [
     ...prepareLoadStatements(dialect).map((sql): PlannedStatement => ({ stage: 'create-tables', sql })),
     ...staging(settings),
@@ -81,7 +81,11 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
   switch (target.kind) {
     case 'duckdb': {
       const { DuckDbDialect } = await import('../warehouses/duckdb/duckdb-dialect.js');
-      return { dialect: new DuckDbDialect(), staging: (settings) => streamedStaging(settings, () => undefined, "DuckDB's Appender") };
+      const how: StreamedLoad = {
+        errors: "DuckDB's Appender",
+        rows: (table) => `into Parquet segment files, which DuckDB loads with INSERT INTO ${table.name} SELECT ... FROM read_parquet([...])`,
+      };
+      return { dialect: new DuckDbDialect(), staging: (settings) => streamedStaging(settings, () => undefined, how) };
     }
     case 'postgres': {
       const [{ PostgresDialect }, { copyFromStdinSql }] = await Promise.all([
@@ -90,7 +94,8 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
       ]);
       const dialect = new PostgresDialect();
       const copy = (table: TableSpec) => copyFromStdinSql(table, (name) => dialect.quote(name));
-      return { dialect, staging: (settings) => streamedStaging(settings, copy, 'COPY FROM STDIN (CSV)') };
+      const how: StreamedLoad = { errors: 'COPY FROM STDIN (CSV)', rows: (table) => `as CSV through this COPY into ${table.name}` };
+      return { dialect, staging: (settings) => streamedStaging(settings, copy, how) };
     }
     case 'redshift': {
       const [{ RedshiftDialect }, { insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
@@ -121,15 +126,21 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
   }
 }
 
+/** How a warehouse that sparkify feeds itself takes rejects and staging rows, for the plan's comments. */
+interface StreamedLoad {
+  readonly errors: string;
+  rows(table: TableSpec): string;
+}
+
 /** The staging step of a warehouse that sparkify feeds itself: `load(table)` is its bulk-load statement. */
-function streamedStaging(settings: Settings, load: (table: TableSpec) => string | undefined, how: string): PlannedStatement[] {
+function streamedStaging(settings: Settings, load: (table: TableSpec) => string | undefined, how: StreamedLoad): PlannedStatement[] {
   const locations: Record<DatasetSpec['name'], string> = { songs: settings.songData, events: settings.logData };
   const errors = load(LOAD_ERRORS);
   const steps: PlannedStatement[] = [
     {
       stage: SONG_DATASET.stage,
       ...(errors === undefined ? {} : { sql: errors }),
-      comment: `Rejected records of both datasets are written to ${LOAD_ERRORS.name} through ${how} while the two loads run.`,
+      comment: `Rejected records of both datasets are written to ${LOAD_ERRORS.name} through ${how.errors} while the two loads run.`,
     },
   ];
   for (const dataset of DATASETS) {
@@ -138,8 +149,8 @@ function streamedStaging(settings: Settings, load: (table: TableSpec) => string 
       stage: dataset.stage,
       ...(sql === undefined ? {} : { sql }),
       comment:
-        `sparkify reads the ${dataset.name === 'songs' ? 'song' : 'log'} files under ${locations[dataset.name]}, checks each record and writes the ` +
-        `good ones to ${dataset.table.name} in batches through ${how}.`,
+        `sparkify reads the ${dataset.name === 'songs' ? 'song' : 'log'} files under ${locations[dataset.name]} (local files in worker ` +
+        `threads on every core), checks each record and writes the good ones ${how.rows(dataset.table)}.`,
     });
   }
   return steps;

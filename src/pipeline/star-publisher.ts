@@ -3,6 +3,7 @@
  */
 import { STAR_TABLES } from '../schema/star-tables.js';
 import { DAY_MS, emptyStatement, fillStatement, starTableBuilds, type SongplaySlices } from '../warehouses/sql/star-transform-sql.js';
+import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { RunSummary } from './run-summary.js';
 
@@ -12,9 +13,43 @@ export async function publishStarSchema(warehouse: Warehouse): Promise<void> {
   await warehouse.transaction(async () => {
     for (const build of starTableBuilds(dialect)) {
       await warehouse.execute(emptyStatement(dialect, build));
-      const selects = build.slices ? await sliceSelects(warehouse, build.slices) : [build.select];
-      for (const select of selects) await warehouse.execute(fillStatement(dialect, build, select));
+      if (!build.slices) {
+        await warehouse.execute(fillStatement(dialect, build, build.select));
+        continue;
+      }
+      const { prepare, cleanup } = build.slices;
+      for (const statement of prepare) await warehouse.execute(statement);
+      for (const select of await sliceSelects(warehouse, build.slices)) {
+        await warehouse.execute(fillStatement(dialect, build, select));
+      }
+      for (const statement of cleanup) await warehouse.execute(statement);
     }
+  });
+}
+
+/**
+ * The publish's statements as `publishStarSchema` sends them, inside its transaction, for `sparkify plan`:
+ * a build made in slices shows its per-day count, then its INSERT once with the slice's bounds as
+ * placeholders.
+ */
+export function plannedPublish(dialect: SqlDialect): { sql: string; comment?: string }[] {
+  return starTableBuilds(dialect).flatMap((build) => {
+    const empty = { sql: emptyStatement(dialect, build) };
+    const { slices } = build;
+    if (!slices) return [empty, { sql: fillStatement(dialect, build, build.select) }];
+    return [
+      empty,
+      ...slices.prepare.map((sql) => ({ sql })),
+      {
+        sql: slices.playsPerDay,
+        comment: `${build.table.name} is filled in slices of whole days of about ${slices.targetPlays.toLocaleString('en-US')} plays each, so each INSERT fits in memory`,
+      },
+      {
+        sql: fillStatement(dialect, build, slices.select({ from: ':slice_start_ms', to: ':slice_end_ms', before: ':plays_before_slice' })),
+        comment: 'Once per slice, in day order; each numbers its plays after those of the slices before it',
+      },
+      ...slices.cleanup.map((sql) => ({ sql })),
+    ];
   });
 }
 
@@ -25,7 +60,7 @@ async function sliceSelects(warehouse: Warehouse, slices: SongplaySlices): Promi
   let before = 0;
   const close = () => {
     if (!slice) return;
-    selects.push(slices.select({ from: slice.first * DAY_MS, to: (slice.last + 1) * DAY_MS, before }));
+    selects.push(slices.select({ from: String(slice.first * DAY_MS), to: String((slice.last + 1) * DAY_MS), before: String(before) }));
     before += slice.plays;
   };
   for (const row of await warehouse.query(slices.playsPerDay)) {

@@ -2,9 +2,11 @@
  * Publishing songplays in slices of event time (DuckDB, for big inputs) gives exactly the tables of one
  * statement: same ids, same matches, same time rows, whatever the slice size.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../src/generator/generate.js';
+import { query } from '../../src/pipeline/query.js';
 import { run } from '../../src/pipeline/run.js';
 import { publishStarSchema } from '../../src/pipeline/star-publisher.js';
 import { DuckDbDialect } from '../../src/warehouses/duckdb/duckdb-dialect.js';
@@ -53,4 +55,38 @@ describe('songplays published in slices', () => {
       expect(await snapshotStar(`duckdb:${path}`)).toEqual(whole);
     });
   }
+});
+
+describe('songplays that tie on time, session and item', () => {
+  // A NextSong event of `user`; every event of the test shares ts, sessionId and itemInSession.
+  const event = (user: number) =>
+    JSON.stringify({
+      artist: 'A', auth: 'Logged In', firstName: 'F', gender: 'F', itemInSession: 3, lastName: 'L', length: 200.5,
+      level: 'free', location: 'X', method: 'PUT', page: 'NextSong', registration: null, sessionId: 9, song: 'S',
+      status: 200, ts: 1541122176796, userAgent: 'U', userId: String(user),
+    });
+
+  it('are numbered by file path in byte order, then line, in slices as in one statement', async () => {
+    const folder = join(tempFolder('sparkify-ties-'), 'data');
+    mkdirSync(join(folder, 'song_data'), { recursive: true });
+    mkdirSync(join(folder, 'log_data'), { recursive: true });
+    // By bytes 'B' sorts before 'a' (most locales put 'a' first), and the slices number by a rank of the paths.
+    writeFileSync(join(folder, 'log_data', 'a-events.json'), `${event(7)}\n${event(8)}\n`);
+    writeFileSync(join(folder, 'log_data', 'B-events.json'), `${event(5)}\n${event(6)}\n`);
+    const path = join(tempFolder(), 'ties.duckdb');
+    const warehouse = `duckdb:${path}`;
+    const users = async () => {
+      const rows = await query('SELECT user_id FROM songplays ORDER BY songplay_id', { options: { warehouse }, env: {} });
+      return rows.map((row) => row.user_id);
+    };
+    await run({ options: { source: folder, warehouse }, env: {} });
+    expect(await users()).toEqual([5, 6, 7, 8]);
+    const opened = await openDuckDbWarehouse({ path });
+    try {
+      await publishStarSchema(Object.create(opened, { dialect: { value: new SlicedDialect(undefined) } }) as Warehouse);
+    } finally {
+      await opened.close();
+    }
+    expect(await users()).toEqual([5, 6, 7, 8]);
+  });
 });

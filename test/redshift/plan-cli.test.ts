@@ -36,8 +36,12 @@ describe('sparkify plan', () => {
   it('describes the streamed load for DuckDB and shows COPY FROM STDIN for PostgreSQL, masking its password', () => {
     const duckdb = sparkify(['plan'], tempFolder());
     expect(duckdb.status).toBe(0);
-    expect(duckdb.stdout).toMatch(/-- sparkify reads the song files under .* through DuckDB's Appender\./);
+    expect(duckdb.stdout).toMatch(/-- sparkify reads the song files under .*, checks each record and writes the good ones into Parquet segment files, which DuckDB loads with INSERT INTO staging_songs SELECT/);
+    expect(duckdb.stdout).toMatch(/-- Rejected records of both datasets are written to load_errors through DuckDB's Appender/);
+    // Songplays in slices of whole days: the count per day, then the INSERT with the slice's bounds named.
+    expect(duckdb.stdout).toContain('-- songplays is filled in slices of whole days');
     expect(duckdb.stdout).toContain('INSERT INTO songplays (songplay_id, start_time');
+    expect(duckdb.stdout).toContain("WHERE e.page = 'NextSong' AND e.ts >= :slice_start_ms AND e.ts < :slice_end_ms");
     const postgres = sparkify(['plan', '--warehouse', 'postgres://etl:Very-Secret-1@db.example.com:5432/dwh'], tempFolder());
     expect(postgres.status).toBe(0);
     expect(postgres.stdout).toContain('COPY staging_events (artist, auth,');
