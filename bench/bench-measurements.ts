@@ -5,7 +5,7 @@
  * peak memory reported by the process itself (`process-usage.ts`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,14 +38,22 @@ export interface SparkifyRun {
   readonly process: ProcessMeasure;
 }
 
-/** One run of the hand-written script. */
+/** One run of the hand-written script: its report, or why it failed (DuckDB runs out of memory on L). */
 export interface HandWrittenRun {
-  readonly report: HandWrittenReport;
+  readonly report?: HandWrittenReport;
+  readonly failure?: string;
   readonly process: ProcessMeasure;
 }
 
-/** Runs `node <args>` with the usage reporter preloaded; returns its stdout and measures. */
-function measured(args: readonly string[], what: string): { stdout: string; process: ProcessMeasure } {
+/**
+ * Runs `node <args>` with the usage reporter preloaded; returns its stdout and measures. A failed process
+ * throws, unless `allowFailure`: then its error comes back as `failure`, with what it used until then.
+ */
+function measured(
+  args: readonly string[],
+  what: string,
+  allowFailure = false,
+): { stdout: string; process: ProcessMeasure; failure?: string } {
   const scratch = mkdtempSync(join(tmpdir(), 'sparkify-bench-usage-'));
   const usageFile = join(scratch, 'usage.json');
   try {
@@ -56,9 +64,12 @@ function measured(args: readonly string[], what: string): { stdout: string; proc
       env: { ...process.env, SPARKIFY_BENCH_USAGE: usageFile },
     });
     const wallSeconds = (performance.now() - started) / 1000;
-    if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}): ${result.stderr}`);
-    const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as ProcessUsage;
-    return { stdout: result.stdout, process: { wallSeconds, ...usage } };
+    if (result.status !== 0 && !allowFailure) throw new Error(`${what} failed (exit ${result.status}): ${result.stderr}`);
+    const usage: ProcessUsage = existsSync(usageFile)
+      ? (JSON.parse(readFileSync(usageFile, 'utf8')) as ProcessUsage)
+      : { cpuSeconds: Number.NaN, peakMemoryMB: Number.NaN };
+    const failure = result.status === 0 ? undefined : errorLine(result.stderr, result.status);
+    return { stdout: result.stdout, process: { wallSeconds, ...usage }, ...(failure ? { failure } : {}) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -76,11 +87,17 @@ export function runSparkify(folder: string, database: string): SparkifyRun {
 export function runHandWritten(folder: string): HandWrittenRun {
   const scratch = mkdtempSync(join(tmpdir(), 'sparkify-hand-'));
   try {
-    const { stdout, process } = measured([HAND_WRITTEN, folder, join(scratch, 'hand.duckdb')], 'the hand-written script');
-    return { report: JSON.parse(stdout) as HandWrittenReport, process };
+    const { stdout, process, failure } = measured([HAND_WRITTEN, folder, join(scratch, 'hand.duckdb')], 'the hand-written script', true);
+    return failure ? { failure, process } : { report: JSON.parse(stdout) as HandWrittenReport, process };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The first line of `stderr` that names an error (DuckDB's "Out of Memory Error: ..."), or the exit code. */
+function errorLine(stderr: string, status: number | null): string {
+  const line = stderr.split('\n').find((text) => /Error:/.test(text) && !/^\s+at /.test(text));
+  return line?.replace(/^\[?(Error: )?/, '').trim() ?? `exit code ${status}`;
 }
 
 /** The reference figures of a dataset; computed once per scale (it reads every file). */

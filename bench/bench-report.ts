@@ -47,12 +47,15 @@ export function formatReport(report: BenchReport): string {
   for (const result of report.scales) {
     const { summary, process: mine } = result.sparkify;
     const theirs = result.handWritten.process;
+    const failed = result.handWritten.failure;
+    const theirTime = failed ? `failed after ${seconds(theirs.wallSeconds)}: ${failed}` : `${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)}`;
+    const ratio = failed ? 'n/a' : n(mine.wallSeconds / theirs.wallSeconds, 2);
     const answers = result.mismatches.length === 0 ? 'yes' : `NO: ${result.mismatches.join('; ')}`;
     const theirAnswers = result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
     lines.push(
       `| ${result.scale.name} | ${n(summary.songs.files)} | ${n(summary.events.read)} | ${seconds(mine.wallSeconds)}${spread(result.sparkifyWallSeconds)} | ` +
-        `${seconds(mine.cpuSeconds)} | ${n(mine.peakMemoryMB)} MB | ${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)} | ` +
-        `${seconds(theirs.cpuSeconds)} | ${n(theirs.peakMemoryMB)} MB | ${n(mine.wallSeconds / theirs.wallSeconds, 2)} | ${answers}${theirAnswers} |`,
+        `${seconds(mine.cpuSeconds)} | ${n(mine.peakMemoryMB)} MB | ${theirTime} | ` +
+        `${seconds(theirs.cpuSeconds)} | ${n(theirs.peakMemoryMB)} MB | ${ratio} | ${answers}${theirAnswers} |`,
     );
   }
 
@@ -74,9 +77,10 @@ export function formatReport(report: BenchReport): string {
 
   lines.push('', '| hand-written DuckDB, by statement (the median run) | ' + report.scales.map((result) => result.scale.name).join(' | ') + ' |');
   lines.push(`|---|${report.scales.map(() => '---:').join('|')}|`);
-  const steps = Object.keys(report.scales[0]?.handWritten.report.seconds ?? {});
+  const steps = Object.keys(report.scales.find((result) => result.handWritten.report)?.handWritten.report?.seconds ?? {});
   for (const step of steps) {
-    lines.push(`| ${step} | ${report.scales.map((result) => n(result.handWritten.report.seconds[step] ?? Number.NaN, 2)).join(' | ')} |`);
+    const cells = report.scales.map((result) => (result.handWritten.report ? n(result.handWritten.report.seconds[step] ?? Number.NaN, 2) : 'failed'));
+    lines.push(`| ${step} | ${cells.join(' | ')} |`);
   }
 
   lines.push('', '| extra | figure |', '|---|---|');

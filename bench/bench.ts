@@ -80,7 +80,9 @@ async function measureScale(scale: Scale): Promise<ScaleResult> {
       log(`sparkify run (${run}/${runs})...`);
       sparkifyRuns.push(runSparkify(dataset.folder, database));
       log(`hand-written DuckDB script (${run}/${runs})...`);
-      handWrittenRuns.push(runHandWritten(dataset.folder));
+      const handWritten = runHandWritten(dataset.folder);
+      if (handWritten.failure) log(`the hand-written script failed: ${handWritten.failure}`);
+      handWrittenRuns.push(handWritten);
     }
     log('reference computation...');
     const reference = await referenceFor(dataset.folder);
@@ -97,7 +99,7 @@ async function measureScale(scale: Scale): Promise<ScaleResult> {
       sparkifyWallSeconds: sparkifyRuns.map((run) => run.process.wallSeconds),
       handWrittenWallSeconds: handWrittenRuns.map((run) => run.process.wallSeconds),
       mismatches,
-      handWrittenMismatches: handWrittenMismatches(reference, handWritten.report),
+      handWrittenMismatches: handWritten.report ? handWrittenMismatches(reference, handWritten.report) : [],
       generation: dataset.generation,
     };
   } finally {

@@ -34,7 +34,12 @@ const seconds: Record<string, number> = {};
 const started = performance.now();
 for (const [name, sql] of STEPS) {
   const begin = performance.now();
-  await connection.run(sql);
+  try {
+    await connection.run(sql);
+  } catch (error) {
+    // Which statement failed, on the line the benchmark reports (DuckDB runs out of memory on L).
+    throw new Error(`${name}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
   seconds[name] = (performance.now() - begin) / 1000;
 }
 const total = (performance.now() - started) / 1000;

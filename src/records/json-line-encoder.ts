@@ -247,7 +247,7 @@ export class JsonLineEncoder {
           break;
         case 'double':
           if (absent) out.null(i);
-          else if (type === NUMBER) out.double(i, this.double(b, i));
+          else if (type === NUMBER) this.number(b, i, out);
           else return false;
           break;
         case 'user-id':
@@ -280,6 +280,18 @@ export class JsonLineEncoder {
     const value = negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
     out.integer(i, value);
     return true;
+  }
+
+  /** A double; also given as its text when that text names it exactly (see `StagingRowSink.decimal`). */
+  private number(b: Buffer, i: number, out: StagingRowSink): void {
+    const value = this.double(b, i);
+    const start = this.start[i]!;
+    const end = this.end[i]!;
+    const flags = this.flags[i]!;
+    const digits = end - start - (flags & NEGATIVE ? 1 : 0) - (this.integerEnd[i]! < end ? 1 : 0);
+    // Zero goes by value: -0 and 0.0 are written as 0, as JavaScript prints them.
+    if (value !== 0 && !(flags & EXPONENT) && digits <= 15) out.decimal(i, value, b, start, end);
+    else out.double(i, value);
   }
 
   /**

@@ -68,13 +68,15 @@ export class StagingCsvWriter implements StagingRowSink {
       b[q++] = MINUS;
       rest = -rest;
     }
-    const first = q;
-    do {
+    let digits = 1;
+    for (let bound = 10; bound <= rest; bound *= 10) digits++;
+    // Digits from the last one back: no intermediate string.
+    for (let p = q + digits - 1; p >= q; p--) {
       const next = Math.floor(rest / 10);
-      b[q++] = 48 + rest - next * 10;
+      b[p] = 48 + rest - next * 10;
       rest = next;
-    } while (rest > 0);
-    b.subarray(first, q).reverse();
+    }
+    q += digits;
     b[q++] = COMMA;
     this.length = q;
   }
@@ -82,6 +84,15 @@ export class StagingCsvWriter implements StagingRowSink {
   double(_i: number, value: number): void {
     // The shortest text that reads back as the same double, as `CsvRowFormatter` writes it; -0 prints "0".
     this.ascii(String(value));
+  }
+
+  decimal(_i: number, _value: number, source: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start + 1);
+    const b = this.bytes;
+    let q = this.length;
+    for (let p = start; p < end; p++) b[q++] = source[p]!;
+    b[q++] = COMMA;
+    this.length = q;
   }
 
   text(_i: number, value: string): void {

@@ -153,6 +153,10 @@ export class StagingParquetWriter implements StagingRowSink {
     column.defined[this.rows] = 1;
   }
 
+  decimal(i: number, value: number): void {
+    this.double(i, value);
+  }
+
   /** A text value given as a JavaScript string. */
   text(i: number, value: string): void {
     const column = this.columns[i]!;

@@ -20,6 +20,12 @@ export interface StagingRowSink {
   /** A safe integer, of whatever width column `i` has. */
   integer(i: number, value: number): void;
   double(i: number, value: number): void;
+  /**
+   * A double also given as its JSON text `b[start, end)`: a plain decimal of at most 15 digits, which every
+   * correctly rounding parser (JavaScript's, PostgreSQL's) reads as exactly `value`. A text sink copies it
+   * instead of printing the value again.
+   */
+  decimal(i: number, value: number, b: Uint8Array, start: number, end: number): void;
   /** A text value given as a JavaScript string. */
   text(i: number, value: string): void;
   /**

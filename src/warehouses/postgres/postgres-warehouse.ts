@@ -6,6 +6,7 @@
  * `createDialect` (DDL), `clientConfig` (TLS defaults), `capabilities`, and staging (it COPYs from S3 rather
  * than taking rows through `openWriter`); `openSession` and `server` serve its own sessions.
  */
+import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
@@ -14,8 +15,12 @@ import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '..
 import { describeTarget, type ServerTarget } from '../warehouse-target.js';
 import { installTypeParsers, postgresClientConfig, serverAddress } from './postgres-connection.js';
 import { openPostgresCopyWriter } from './postgres-copy-writer.js';
+import { parallelCopyWriter } from './parallel-copy-writer.js';
 import { PostgresDialect } from './postgres-dialect.js';
 import { connectError, describeServer, queryError, statementError, type ServerAddress } from './postgres-errors.js';
+
+// COPY sessions per staging table: as many as the stager runs workers (one per core, up to four).
+const STAGING_COPY_SESSIONS = 4;
 
 /** What a server of the PostgreSQL family supports, so subclasses switch behaviour by capability. */
 export interface PostgresServerCapabilities {
@@ -120,16 +125,20 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  /** A COPY FROM STDIN writer on a session of its own (see postgres-copy-writer.ts for why). */
+  /**
+   * A COPY FROM STDIN writer on a session of its own (see postgres-copy-writer.ts for why); for a staging
+   * table, one per staging worker, so the server parses on as many cores (parallel-copy-writer.ts).
+   */
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    const client = await this.openSession({ main: false });
-    let writer: TableWriter;
+    const sessions = table.role === 'staging' ? Math.min(availableParallelism(), STAGING_COPY_SESSIONS) : 1;
+    const writers: TableWriter[] = [];
     try {
-      writer = await openPostgresCopyWriter({ client, table, quote: (name) => this.dialect.quote(name), server: this.server() });
+      for (let i = 0; i < sessions; i++) writers.push(await this.openCopyWriter(table));
     } catch (error) {
-      await endQuietly(client);
-      throw statementError(error, `start loading ${table.name}`, this.server());
+      await Promise.all(writers.map((opened) => opened.abort().catch(() => undefined)));
+      throw error;
     }
+    const writer = writers.length === 1 ? writers[0]! : parallelCopyWriter(writers);
     if (!this.capabilities.analyzeAfterLoad || table.role !== 'staging') return writer;
     // Without statistics the planner takes a freshly loaded table for a few pages and may pick nested
     // loops for the song match; ANALYZE samples a fixed number of rows, so it costs well under a second.
@@ -143,6 +152,16 @@ export class PostgresWarehouse implements Warehouse {
         return count;
       },
     };
+  }
+
+  private async openCopyWriter(table: TableSpec): Promise<TableWriter> {
+    const client = await this.openSession({ main: false });
+    try {
+      return await openPostgresCopyWriter({ client, table, quote: (name) => this.dialect.quote(name), server: this.server() });
+    } catch (error) {
+      await endQuietly(client);
+      throw statementError(error, `start loading ${table.name}`, this.server());
+    }
   }
 
   async close(): Promise<void> {
