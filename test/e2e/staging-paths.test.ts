@@ -146,7 +146,11 @@ describe('staging paths', () => {
   }
 
   for (const target of testWarehouses()) {
-    it.skipIf(!existsSync(COMPILED_WORKER))(`stages exactly the checked records in worker threads (the compiled CLI) on ${target.name}`, async () => {
+    const compiled = existsSync(COMPILED_WORKER);
+    // `npm test` builds first; a bare `vitest run` on a fresh clone has no compiled CLI to spawn.
+    const title = `stages exactly the checked records in worker threads (the compiled CLI) on ${target.name}` +
+      (compiled ? '' : ' (SKIPPED: dist/ is absent, run npm run build)');
+    it.skipIf(!compiled)(title, async () => {
       const warehouse = target.fresh();
       const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'], {
         encoding: 'utf8',

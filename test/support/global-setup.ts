@@ -52,6 +52,8 @@ function announceSkips(): void {
   const missing = live.filter((name) => !process.env[name]);
   if (missing.length > 0) notes.push(`the live Redshift test is SKIPPED: ${missing.join(', ')} not set`);
   if (!postgresUnderTest()) notes.push('PostgreSQL is SKIPPED: SPARKIFY_TEST_WAREHOUSES leaves it out');
+  const compiledWorker = new URL('../../dist/pipeline/staging-worker.js', import.meta.url).pathname;
+  if (!existsSync(compiledWorker)) notes.push('dist/ is absent: the worker-thread staging tests are SKIPPED (npm test builds first)');
   for (const note of notes) process.stderr.write(`sparkify tests: ${note}\n`);
 }
 
