@@ -16,6 +16,11 @@ export interface ScaleResult {
   readonly handWritten: HandWrittenRun;
   readonly sparkifyWallSeconds: readonly number[];
   readonly handWrittenWallSeconds: readonly number[];
+  /**
+   * sparkify's time over the script's, run by run: each pair runs back to back, so a drift in the machine's
+   * speed (this host's varies by a quarter within minutes) touches both sides of a pair alike.
+   */
+  readonly pairRatios: readonly number[];
   /** Differences of sparkify's answers from the reference computation; empty when they agree. */
   readonly mismatches: readonly string[];
   /** Star tables where the hand-written script's row counts differ from the reference. */
@@ -40,6 +45,7 @@ export function formatReport(report: BenchReport): string {
   const lines = [`Benchmark of ${report.date} on ${report.machine}`, ''];
   lines.push(
     'Wall clock of each process from start to exit (median of the runs listed), its CPU time (all threads) and peak memory.',
+    'The ratio is the median of the runs\' ratios (listed): sparkify and the script take turns, and each run of sparkify is compared with the script\'s run right after it.',
     '',
     '| scale | song files | events | sparkify run | CPU | peak RSS | hand-written DuckDB | CPU | peak RSS | sparkify / hand-written | answers = reference |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -49,7 +55,8 @@ export function formatReport(report: BenchReport): string {
     const theirs = result.handWritten.process;
     const failed = result.handWritten.failure;
     const theirTime = failed ? `failed after ${seconds(theirs.wallSeconds)}: ${failed}` : `${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)}`;
-    const ratio = failed ? 'n/a' : n(mine.wallSeconds / theirs.wallSeconds, 2);
+    const ratios = result.pairRatios;
+    const ratio = failed || ratios.length === 0 ? 'n/a' : `${n(medianOf(ratios), 2)}${ratios.length > 1 ? ` (${ratios.map((value) => n(value, 2)).join(', ')})` : ''}`;
     const answers = result.mismatches.length === 0 ? 'yes' : `NO: ${result.mismatches.join('; ')}`;
     const theirAnswers = result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
     lines.push(
@@ -101,4 +108,11 @@ export function formatReport(report: BenchReport): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

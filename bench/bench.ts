@@ -4,8 +4,8 @@
  * table and writes the same results as JSON to `.bench-cache/results.json` (and the table to results.md).
  *
  * Flags: `--large` adds scale L (400,000 song files, 10 million events: about 5 GB of disk and minutes);
- * `--scales S,M` picks scales; `--runs N` repeats each measurement (default 3, 1 for L) and keeps the
- * median, sparkify and the script taking turns; `--skip postgres,s3,generator` leaves extras out.
+ * `--scales S,M` picks scales; `--runs N` repeats each measurement (default 5, 1 for L) and keeps the
+ * median, sparkify and the script taking turns (the ratio is the median of each turn's ratio); `--skip postgres,s3,generator` leaves extras out.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -67,7 +67,7 @@ async function measureScale(scale: Scale): Promise<ScaleResult> {
   const log = (text: string) => process.stderr.write(`[${scale.name}] ${text}\n`);
   log(`dataset (${scale.songs} songs, ${scale.events} events)...`);
   const dataset = await datasetFor(scale, CACHE);
-  const runs = Number(values.runs ?? (scale.name === 'L' ? 1 : 3));
+  const runs = Number(values.runs ?? (scale.name === 'L' ? 1 : 5));
   const sparkifyRuns: SparkifyRun[] = [];
   const handWrittenRuns: HandWrittenRun[] = [];
   // The warehouse of the last sparkify run stays until its answers are checked.
@@ -98,6 +98,10 @@ async function measureScale(scale: Scale): Promise<ScaleResult> {
       handWritten,
       sparkifyWallSeconds: sparkifyRuns.map((run) => run.process.wallSeconds),
       handWrittenWallSeconds: handWrittenRuns.map((run) => run.process.wallSeconds),
+      pairRatios: sparkifyRuns.flatMap((run, i) => {
+        const theirs = handWrittenRuns[i]!;
+        return theirs.failure ? [] : [run.process.wallSeconds / theirs.process.wallSeconds];
+      }),
       mismatches,
       handWrittenMismatches: handWritten.report ? handWrittenMismatches(reference, handWritten.report) : [],
       generation: dataset.generation,

@@ -30,6 +30,24 @@ const NEGATIVE = 1;
 const NONZERO_FRACTION = 2;
 const EXPONENT = 4;
 
+// Field kinds as numbers: a switch on them is cheaper than on strings, and it runs for every field.
+const TEXT = 0;
+const REQUIRED_TEXT = 1;
+const INTEGER = 2;
+const EPOCH_MS = 3;
+const REQUIRED_EPOCH_MS = 4;
+const DOUBLE = 5;
+const USER_ID = 6;
+const KIND_CODES: Record<FieldKind, number> = {
+  text: TEXT,
+  'required-text': REQUIRED_TEXT,
+  integer: INTEGER,
+  'epoch-ms': EPOCH_MS,
+  'required-epoch-ms': REQUIRED_EPOCH_MS,
+  double: DOUBLE,
+  'user-id': USER_ID,
+};
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const COMMA = 44;
@@ -53,7 +71,7 @@ const MAX_EPOCH_DIGITS = 15;
 
 /** Turns JSON objects with the fields of one staging table into staging rows; see the module comment. */
 export class JsonLineEncoder {
-  private readonly kinds: readonly FieldKind[];
+  private readonly kinds: Uint8Array;
   private readonly keys: readonly Buffer[];
   private readonly type: Uint8Array;
   private readonly flags: Uint8Array;
@@ -65,7 +83,7 @@ export class JsonLineEncoder {
   private lastField = -1;
 
   constructor(fields: readonly FieldSpec[]) {
-    this.kinds = fields.map((field) => field.kind);
+    this.kinds = Uint8Array.from(fields, (field) => KIND_CODES[field.kind]);
     this.keys = fields.map((field) => Buffer.from(field.key, 'utf8'));
     this.type = new Uint8Array(fields.length);
     this.flags = new Uint8Array(fields.length);
@@ -226,31 +244,31 @@ export class JsonLineEncoder {
     for (let i = 0; i < this.kinds.length; i++) {
       const type = this.type[i]!;
       const absent = type === MISSING || type === NULL;
-      switch (this.kinds[i]!) {
-        case 'text':
+      switch (this.kinds[i]) {
+        case TEXT:
           if (absent) out.null(i);
           else if (type !== STRING || !this.text(b, i, out)) return false;
           break;
-        case 'required-text':
+        case REQUIRED_TEXT:
           if (type !== STRING || this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
           break;
-        case 'integer':
+        case INTEGER:
           if (absent) out.null(i);
           else if (type !== NUMBER || !this.integer(b, i, out, MAX_INTEGER_DIGITS)) return false;
           break;
-        case 'epoch-ms':
+        case EPOCH_MS:
           if (absent) out.null(i);
           else if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
           break;
-        case 'required-epoch-ms':
+        case REQUIRED_EPOCH_MS:
           if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
           break;
-        case 'double':
+        case DOUBLE:
           if (absent) out.null(i);
           else if (type === NUMBER) this.number(b, i, out);
           else return false;
           break;
-        case 'user-id':
+        case USER_ID:
           if (absent || (type === STRING && this.end[i] === this.start[i])) out.null(i);
           else if (type === STRING ? !this.digitString(b, i, out) : type !== NUMBER || !this.userIdNumber(b, i, out)) return false;
           break;

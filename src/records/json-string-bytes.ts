@@ -60,7 +60,8 @@ export function copyJsonStringBytes(
     }
     // Short values are copied byte by byte: cheaper than a native call for the typical 5-30 bytes.
     if (end - start > 64) {
-      target.set(b.subarray(start, end), q);
+      // A whole buffer (the source file's path) needs no view made of it.
+      target.set(start === 0 && end === b.length ? b : b.subarray(start, end), q);
       return q + end - start;
     }
     for (let p = start; p < end; p++) target[q++] = b[p]!;
