@@ -67,13 +67,14 @@ export function copyJsonStringBytes(
     for (let p = start; p < end; p++) target[q++] = b[p]!;
     return q;
   }
-  for (let p = start; p < end; ) {
-    const c = b[p]!;
-    if (c !== BACKSLASH) {
-      // A raw quote cannot occur inside a valid JSON string; a decoded one can (below).
+  let p = start;
+  while (p < end) {
+    // A raw quote cannot occur inside a valid JSON string; a decoded one can (below).
+    let c = b[p]!;
+    while (c !== BACKSLASH) {
       target[q++] = c;
-      p++;
-      continue;
+      if (++p === end) return q;
+      c = b[p]!;
     }
     const escape = b[p + 1]!;
     if (escape !== 117) {
