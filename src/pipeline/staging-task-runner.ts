@@ -6,8 +6,9 @@
  *
  * Synchronous reads are the point of running this in a worker thread: measured on 27,498 song files,
  * `readFile` (one promise and four thread-pool round trips per file) takes 2.2 s where `readFileSync` takes
- * 0.3 s. Log lines take the byte-level fast path (`JsonLineEncoder`); any line it declines, and every song
- * object, goes through `parseRecord`, the one parser that decides what is rejected and why.
+ * 0.3 s. Log lines, and song files holding one compact object, take the byte-level fast path
+ * (`JsonLineEncoder`); anything it declines goes through `parseRecord`, the one parser that decides what is
+ * rejected and why.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,7 @@ export type RunnerMessage =
 
 // Log files are read in chunks of this size (grown for a longer line); song files fit in one.
 const READ_CHUNK_BYTES = 4 << 20;
+const OPEN_BRACE = 123;
 // Rejects are sent in groups, so a badly damaged file does not pile them up in memory.
 const REJECT_GROUP = 1024;
 // A waiting runner looks again this often even unwoken, so that terminating its thread always takes effect.
@@ -189,9 +191,25 @@ export class StagingTaskRunner {
   private stageObjects(file: string): void {
     const fd = openSource(file);
     try {
+      // Most song files are one compact object on line 1, read in one go: the byte-level fast path stages
+      // those (measured on 366,738 song files: about 1 s less than splitting, decoding and JSON.parse).
+      let filled = 0;
+      while (filled < this.chunk.length) {
+        const got = readSource(fd, file, this.chunk, filled);
+        if (got === 0) break;
+        filled += got;
+      }
+      this.counts.bytes += filled;
+      const whole = filled < this.chunk.length;
+      if (whole && this.chunk[0] === OPEN_BRACE && this.encoder.encode(this.chunk, 0, filled, this.writer, Buffer.from(file, 'utf8'), 1)) {
+        this.counts.read += 1;
+        this.counts.staged += 1;
+        return;
+      }
       const splitter = new JsonObjectSplitter(file);
       const decoder = new StringDecoder('utf8');
-      for (;;) {
+      for (const record of splitter.push(decoder.write(this.chunk.subarray(0, filled)))) this.stageRecord(record);
+      while (!whole) {
         const got = readSource(fd, file, this.chunk, 0);
         if (got === 0) break;
         this.counts.bytes += got;

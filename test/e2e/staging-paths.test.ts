@@ -72,6 +72,17 @@ function quirkyDataset(): string {
   write('song_data/A/B/D/TRABD2.json', '');
   write('song_data/A/B/D/TRABD3.json', '{"num_songs": 1, "artist_id": "ARX", "song_id": "SOX", "ti');
   write('song_data/A/B/D/TRABD4.json', JSON.stringify({ ...SONG, song_id: 'SO4', duration: '218' }));
+  // One object a file, as the real bucket has them: the byte-level fast path stages these, or declines them
+  // to the splitter and parseRecord.
+  const escaped = (text: string) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  write('song_data/A/C/A/TRACA1.json', JSON.stringify({ ...SONG, song_id: 'SO5' }));
+  write('song_data/A/C/A/TRACA2.json', `${escaped(JSON.stringify({ ...SONG, song_id: 'SO6', artist_name: 'Acción "Hernández"', title: 'Fräulein\\/日本' }, null, 2))}\r\n`);
+  write('song_data/A/C/A/TRACA3.json', `\n${JSON.stringify({ ...SONG, song_id: 'SO7' })}`);
+  write('song_data/A/C/A/TRACA4.json', `${JSON.stringify({ ...SONG, song_id: 'SO8' })} trailing`);
+  write('song_data/A/C/A/TRACA5.json', JSON.stringify({ ...SONG, song_id: 'SO9', artist_id: null }));
+  write('song_data/A/C/A/TRACA6.json', JSON.stringify({ ...SONG, song_id: 'SO10', similar: { to: ['SO5'] }, year: 2004.0, artist_latitude: 1e-3 }));
+  write('song_data/A/C/A/TRACA7.json', Buffer.from(`{"num_songs": 1, "artist_id": "ARY", "song_id": "SO11", "title": "bad \xff utf8", "year": 0}`, 'latin1'));
+  write('song_data/A/C/A/TRACA8.json', `{"num_songs":1,"artist_id":"ARZ","song_id":"SO12","title":"${'long '.repeat(2000)}","num_songs":2,"year":"1999"}`);
   write('song_data/A/README.txt', 'not a song');
   return folder;
 }
@@ -125,7 +136,10 @@ describe('staging paths', () => {
     folder = quirkyDataset();
     expected = await expectedStaging(folder, {
       events: ['log_data/2018/11/2018-11-01-events.json', 'log_data/2018/11/2018-11-02-events.json', 'log_data/2018/11/2018-11-03-events.json'],
-      songs: ['song_data/A/B/C/TRABC1.json', 'song_data/A/B/D/TRABD2.json', 'song_data/A/B/D/TRABD3.json', 'song_data/A/B/D/TRABD4.json'],
+      songs: [
+        'song_data/A/B/C/TRABC1.json', 'song_data/A/B/D/TRABD2.json', 'song_data/A/B/D/TRABD3.json', 'song_data/A/B/D/TRABD4.json',
+        ...Array.from({ length: 8 }, (_, index) => `song_data/A/C/A/TRACA${index + 1}.json`),
+      ],
     });
     // In the order loadedStaging reads them: file, line, then song_id (two objects share a line).
     const key = (row: unknown[]) => [row[10], row[11], row[6]].map((value) => String(value).padStart(12, '0')).join('\u0000');
