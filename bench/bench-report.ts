@@ -110,9 +110,8 @@ export function formatReport(report: BenchReport): string {
   return lines.join('\n');
 }
 
-/** The median of `values` (the mean of the middle two for an even count). */
+/** The median of `values`: the lower middle one for an even count, as the bench picks its median run. */
 export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

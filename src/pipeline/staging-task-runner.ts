@@ -201,7 +201,8 @@ export class StagingTaskRunner {
       }
       this.counts.bytes += filled;
       const whole = filled < this.chunk.length;
-      if (whole && this.chunk[0] === OPEN_BRACE && this.encoder.encode(this.chunk, 0, filled, this.writer, Buffer.from(file, 'utf8'), 1)) {
+      const oneObject = whole && filled > 0 && this.chunk[0] === OPEN_BRACE;
+      if (oneObject && this.encoder.encode(this.chunk, 0, filled, this.writer, Buffer.from(file, 'utf8'), 1)) {
         this.counts.read += 1;
         this.counts.staged += 1;
         return;

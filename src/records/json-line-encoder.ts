@@ -12,7 +12,7 @@
  * the one parser.
  */
 import type { FieldKind, FieldSpec } from './field-spec.js';
-import { hex4, SIMPLE_ESCAPES } from './json-string-bytes.js';
+import { hex4, isValidUtf8, SIMPLE_ESCAPES } from './json-string-bytes.js';
 import type { StagingRowSink } from './staging-row-sink.js';
 
 // What a field's value was in the object.
@@ -272,6 +272,9 @@ export class JsonLineEncoder {
           if (absent || (type === STRING && this.end[i] === this.start[i])) out.null(i);
           else if (type === STRING ? !this.digitString(b, i, out) : type !== NUMBER || !this.userIdNumber(b, i, out)) return false;
           break;
+        default:
+          // A kind this encoder does not know yet: parseRecord decides.
+          return false;
       }
     }
     return true;
@@ -386,33 +389,4 @@ function digitValue(b: Buffer, start: number, end: number): number {
   let value = 0;
   for (let p = start; p < end; p++) value = value * 10 + (b[p]! - 48);
   return value;
-}
-
-/** True when `b[start, end)` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
-function isValidUtf8(b: Buffer, start: number, end: number): boolean {
-  let p = start;
-  while (p < end) {
-    const c = b[p]!;
-    if (c < 0x80) {
-      p++;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      if (p + 1 >= end || (b[p + 1]! & 0xc0) !== 0x80) return false;
-      p += 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      if (p + 2 >= end) return false;
-      const c1 = b[p + 1]!;
-      if ((c1 & 0xc0) !== 0x80 || (b[p + 2]! & 0xc0) !== 0x80) return false;
-      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0)) return false;
-      p += 3;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      if (p + 3 >= end) return false;
-      const c1 = b[p + 1]!;
-      if ((c1 & 0xc0) !== 0x80 || (b[p + 2]! & 0xc0) !== 0x80 || (b[p + 3]! & 0xc0) !== 0x80) return false;
-      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return false;
-      p += 4;
-    } else {
-      return false;
-    }
-  }
-  return true;
 }

@@ -100,3 +100,32 @@ export function copyJsonStringBytes(
   }
   return q;
 }
+
+/** True when `b[start, end)` is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+export function isValidUtf8(b: Uint8Array, start: number, end: number): boolean {
+  let p = start;
+  while (p < end) {
+    const c = b[p]!;
+    if (c < 0x80) {
+      p++;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      if (p + 1 >= end || (b[p + 1]! & 0xc0) !== 0x80) return false;
+      p += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      if (p + 2 >= end) return false;
+      const c1 = b[p + 1]!;
+      if ((c1 & 0xc0) !== 0x80 || (b[p + 2]! & 0xc0) !== 0x80) return false;
+      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0)) return false;
+      p += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      if (p + 3 >= end) return false;
+      const c1 = b[p + 1]!;
+      if ((c1 & 0xc0) !== 0x80 || (b[p + 2]! & 0xc0) !== 0x80 || (b[p + 3]! & 0xc0) !== 0x80) return false;
+      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return false;
+      p += 4;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}

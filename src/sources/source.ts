@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 export interface SourceObject {
   /** Its full name as records will cite it: a local path, or `s3://bucket/key`. */
   readonly uri: string;
-  /** Size in bytes, from the listing. */
+  /** Size in bytes: from the listing on S3, read from the file when first asked for on a local folder. */
   readonly size: number;
 }
 

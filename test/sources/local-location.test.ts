@@ -2,11 +2,12 @@
  * The local folder location: what its walk yields, in which order, and the sizes it reports (read lazily,
  * when asked for).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { LocalLocation } from '../../src/sources/local/local-location.js';
+import type { SourceObject } from '../../src/sources/source.js';
 import { tempFolder } from '../support/test-warehouses.js';
 
 function layout(): string {
@@ -35,12 +36,22 @@ describe('LocalLocation', () => {
     expect(location.skipped).toEqual([join(root, 'A', 'notes.txt')]);
   });
 
-  it('reads a size when asked, so a file that changed after the walk reports what it holds then', async () => {
+  it('reads a file\'s size when first asked for, not during the walk', async () => {
     const root = layout();
-    const objects = [];
+    const objects: SourceObject[] = [];
     for await (const object of new LocalLocation(root).list()) objects.push(object);
     writeFileSync(join(root, 'B', 'b.json'), '{"grown": true}');
     expect(objects.map((object) => object.size)).toEqual([0, 12, 15]);
+    // Copies carry the size too.
+    expect(JSON.parse(JSON.stringify(objects[1]))).toEqual({ uri: join(root, 'A', 'a', 'x.json'), size: 12 });
+  });
+
+  it('names a file that is gone by the time its size is asked for', async () => {
+    const root = layout();
+    const objects: SourceObject[] = [];
+    for await (const object of new LocalLocation(root).list()) objects.push(object);
+    rmSync(join(root, 'B', 'b.json'));
+    expect(() => objects[2]!.size).toThrow(new SourceError(`Cannot read ${join(root, 'B', 'b.json')}: ENOENT`));
   });
 
   it('names a missing folder', async () => {
