@@ -15,21 +15,18 @@
  * works on the main thread, one task at a time, so tests exercise the same reading, checks and encoding.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../errors.js';
 import { parquetColumns } from '../records/staging-parquet-writer.js';
 import type { DataLocation } from '../sources/source.js';
-import type { EncodedRowIntake, StagingFileIntake, TableWriter } from '../warehouses/warehouse.js';
+import { STAGING_WORKERS, type EncodedRowIntake, type StagingFileIntake, type TableWriter } from '../warehouses/warehouse.js';
 import type { DatasetSpec, StagedCounts } from './dataset-stager.js';
 import { StagingTaskRunner, type RunnerMessage, type StagingRunnerOptions } from './staging-task-runner.js';
 import type { WorkerRequest } from './staging-worker.js';
 
 const WORKER_SCRIPT = new URL('./staging-worker.js', import.meta.url);
-// One worker per core, up to four: the main thread only lists files and passes messages.
-const MAX_WORKERS = 4;
 const MAX_TASKS_PER_WORKER = 2;
 // A worker hands a segment over once it holds this much; the warehouse decides when to load it.
 const SEGMENT_BYTES = 64 << 20;
@@ -154,7 +151,7 @@ export async function stageInWorkers(
   });
   const threaded = existsSync(fileURLToPath(WORKER_SCRIPT));
   const lanes = threaded
-    ? Array.from({ length: Math.min(availableParallelism(), MAX_WORKERS) }, (_, index) => workerLane(options(index, true), onMessage, fail))
+    ? Array.from({ length: STAGING_WORKERS }, (_, index) => workerLane(options(index, true), onMessage, fail))
     : [mainThreadLane(options(0, false), onMessage)];
 
   const waitFor = async (ready: () => boolean) => {

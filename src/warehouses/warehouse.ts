@@ -2,11 +2,18 @@
  * The warehouse contract: what the pipeline needs from DuckDB, PostgreSQL or Redshift. Each implementation
  * lives in its own folder; the SQL they share is built by `sql/`.
  */
+import { availableParallelism } from 'node:os';
 import type { Settings } from '../config/settings.js';
 import type { DatasetSpec } from '../pipeline/dataset-stager.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
+
+/**
+ * How many worker threads stage local files at once: one per core, up to four (the main thread only lists
+ * files and passes messages). A writer may open as many load sessions, one for each worker's rows.
+ */
+export const STAGING_WORKERS = Math.min(availableParallelism(), 4);
 
 /** A query result row, with JavaScript values: numbers (bigints when too large), strings, Dates, null. */
 export type ResultRow = Record<string, unknown>;

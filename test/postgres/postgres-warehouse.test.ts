@@ -2,7 +2,6 @@
  * The PostgreSQL warehouse against the real test server: schemas, PG* variables, read-only sessions, the
  * values queries return, and the COPY writer (escaping, concurrent batches, NUL, failures, abort).
  */
-import { availableParallelism } from 'node:os';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueryError, WarehouseError } from '../../src/errors.js';
 import { query } from '../../src/pipeline/query.js';
@@ -12,6 +11,7 @@ import { LOAD_ERRORS } from '../../src/schema/staging-tables.js';
 import type { TableSpec } from '../../src/schema/table-spec.js';
 import { openPostgresWarehouse, type PostgresWarehouse } from '../../src/warehouses/postgres/postgres-warehouse.js';
 import { parseWarehouseTarget, type ServerTarget } from '../../src/warehouses/warehouse-target.js';
+import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
@@ -287,8 +287,8 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         const table = { ...TRICKY, name: 'aborted' };
         await own.execute(own.dialect.createTable(table, { ifNotExists: false }));
         await own.execute(own.dialect.createTable(LOAD_ERRORS, { ifNotExists: false }));
-        // A staging table is loaded through one COPY session per staging worker (one per core, up to four).
-        const perStagingWriter = Math.min(availableParallelism(), 4);
+        // A staging table is loaded through one COPY session per staging worker.
+        const perStagingWriter = STAGING_WORKERS;
         const first = await own.openWriter(table);
         const second = await own.openWriter(LOAD_ERRORS);
         expect(await sessions()).toBe(1 + perStagingWriter + 1);

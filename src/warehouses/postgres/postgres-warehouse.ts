@@ -6,21 +6,17 @@
  * `createDialect` (DDL), `clientConfig` (TLS defaults), `capabilities`, and staging (it COPYs from S3 rather
  * than taking rows through `openWriter`); `openSession` and `server` serve its own sessions.
  */
-import { availableParallelism } from 'node:os';
 import pg from 'pg';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
+import { STAGING_WORKERS, type ResultRow, type TableWriter, type Warehouse, type WarehouseOpenOptions } from '../warehouse.js';
 import { describeTarget, type ServerTarget } from '../warehouse-target.js';
 import { installTypeParsers, postgresClientConfig, serverAddress } from './postgres-connection.js';
 import { openPostgresCopyWriter } from './postgres-copy-writer.js';
 import { parallelCopyWriter } from './parallel-copy-writer.js';
 import { PostgresDialect } from './postgres-dialect.js';
 import { connectError, describeServer, queryError, statementError, type ServerAddress } from './postgres-errors.js';
-
-// COPY sessions per staging table: as many as the stager runs workers (one per core, up to four).
-const STAGING_COPY_SESSIONS = 4;
 
 /** What a server of the PostgreSQL family supports, so subclasses switch behaviour by capability. */
 export interface PostgresServerCapabilities {
@@ -130,7 +126,7 @@ export class PostgresWarehouse implements Warehouse {
    * table, one per staging worker, so the server parses on as many cores (parallel-copy-writer.ts).
    */
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    const sessions = table.role === 'staging' ? Math.min(availableParallelism(), STAGING_COPY_SESSIONS) : 1;
+    const sessions = table.role === 'staging' ? STAGING_WORKERS : 1;
     const writers: TableWriter[] = [];
     try {
       for (let i = 0; i < sessions; i++) writers.push(await this.openCopyWriter(table));

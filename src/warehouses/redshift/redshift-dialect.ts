@@ -88,6 +88,11 @@ export class RedshiftDialect extends PostgresDialect {
     return `${this.quote(column.name)} ${this.columnType(column)} IDENTITY(1, 1) NOT NULL`;
   }
 
+  /** Redshift has no UNLOGGED tables (PostgreSQL's staging tables are). */
+  protected override tableKind(_table: TableSpec): string {
+    return '';
+  }
+
   /**
    * The physical design. The fact table is distributed on its distribution key and sorted by its sort key
    * (start_time: analysts filter plays by time). Dimensions are small, so each node keeps a full copy
@@ -95,11 +100,6 @@ export class RedshiftDialect extends PostgresDialect {
    * tables are rebuilt on every run, so they stay out of snapshots (BACKUP NO) and keep Redshift's
    * automatic distribution.
    */
-  /** Redshift has no UNLOGGED tables (PostgreSQL's staging tables are). */
-  protected override tableKind(_table: TableSpec): string {
-    return '';
-  }
-
   protected override tableAttributes(table: TableSpec): string {
     const sortKey = table.sortKey ? [`SORTKEY (${table.sortKey.map((name) => this.quote(name)).join(', ')})`] : [];
     switch (table.role) {
