@@ -13,9 +13,21 @@ import { startS3Server } from '../test/support/s3-server.js';
 
 /** The extra figures; a figure that was skipped or failed says so. */
 export interface ExtraResults {
-  readonly postgres?: { readonly events: number; readonly stageSeconds: number; readonly eventsPerSecond: number } | { readonly error: string };
-  readonly s3?: { readonly objects: number; readonly oneAtATime: number; readonly concurrent: number; readonly concurrency: number } | { readonly error: string };
-  readonly generator?: { readonly events: number; readonly songFiles: number; readonly seconds: number; readonly eventsPerSecond: number; readonly filesPerSecond: number } | { readonly error: string };
+  readonly postgres?:
+    | { readonly events: number; readonly stageSeconds: number; readonly eventsPerSecond: number }
+    | { readonly error: string };
+  readonly s3?:
+    | { readonly objects: number; readonly oneAtATime: number; readonly concurrent: number; readonly concurrency: number }
+    | { readonly error: string };
+  readonly generator?:
+    | {
+        readonly events: number;
+        readonly songFiles: number;
+        readonly seconds: number;
+        readonly eventsPerSecond: number;
+        readonly filesPerSecond: number;
+      }
+    | { readonly error: string };
 }
 
 /** What the extras run on. */

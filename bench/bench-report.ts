@@ -45,7 +45,7 @@ export function formatReport(report: BenchReport): string {
   const lines = [`Benchmark of ${report.date} on ${report.machine}`, ''];
   lines.push(
     'Wall clock of each process from start to exit (median of the runs listed), its CPU time (all threads) and peak memory.',
-    'The ratio is the median of the runs\' ratios (listed): sparkify and the script take turns, and each run of sparkify is compared with the script\'s run right after it.',
+    "The ratio is the median of the runs' ratios (listed): sparkify and the script take turns, and each run of sparkify is compared with the script's run right after it.",
     '',
     '| scale | song files | events | sparkify run | CPU | peak RSS | hand-written DuckDB | CPU | peak RSS | sparkify / hand-written | answers = reference |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -54,11 +54,17 @@ export function formatReport(report: BenchReport): string {
     const { summary, process: mine } = result.sparkify;
     const theirs = result.handWritten.process;
     const failed = result.handWritten.failure;
-    const theirTime = failed ? `failed after ${seconds(theirs.wallSeconds)}: ${failed}` : `${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)}`;
+    const theirTime = failed
+      ? `failed after ${seconds(theirs.wallSeconds)}: ${failed}`
+      : `${seconds(theirs.wallSeconds)}${spread(result.handWrittenWallSeconds)}`;
     const ratios = result.pairRatios;
-    const ratio = failed || ratios.length === 0 ? 'n/a' : `${n(medianOf(ratios), 2)}${ratios.length > 1 ? ` (${ratios.map((value) => n(value, 2)).join(', ')})` : ''}`;
+    const ratio =
+      failed || ratios.length === 0
+        ? 'n/a'
+        : `${n(medianOf(ratios), 2)}${ratios.length > 1 ? ` (${ratios.map((value) => n(value, 2)).join(', ')})` : ''}`;
     const answers = result.mismatches.length === 0 ? 'yes' : `NO: ${result.mismatches.join('; ')}`;
-    const theirAnswers = result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
+    const theirAnswers =
+      result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
     lines.push(
       `| ${result.scale.name} | ${n(summary.songs.files)} | ${n(summary.events.read)} | ${seconds(mine.wallSeconds)}${spread(result.sparkifyWallSeconds)} | ` +
         `${seconds(mine.cpuSeconds)} | ${n(mine.peakMemoryMB)} MB | ${theirTime} | ` +
@@ -82,11 +88,16 @@ export function formatReport(report: BenchReport): string {
     );
   }
 
-  lines.push('', '| hand-written DuckDB, by statement (the median run) | ' + report.scales.map((result) => result.scale.name).join(' | ') + ' |');
+  lines.push(
+    '',
+    '| hand-written DuckDB, by statement (the median run) | ' + report.scales.map((result) => result.scale.name).join(' | ') + ' |',
+  );
   lines.push(`|---|${report.scales.map(() => '---:').join('|')}|`);
   const steps = Object.keys(report.scales.find((result) => result.handWritten.report)?.handWritten.report?.seconds ?? {});
   for (const step of steps) {
-    const cells = report.scales.map((result) => (result.handWritten.report ? n(result.handWritten.report.seconds[step] ?? Number.NaN, 2) : 'failed'));
+    const cells = report.scales.map((result) =>
+      result.handWritten.report ? n(result.handWritten.report.seconds[step] ?? Number.NaN, 2) : 'failed',
+    );
     lines.push(`| ${step} | ${cells.join(' | ')} |`);
   }
 

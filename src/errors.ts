@@ -34,8 +34,7 @@ export class TooManyRejectsError extends SparkifyError {
     where: string,
   ) {
     super(
-      `${rejected} record(s) rejected, more than --max-errors ${maxErrors}; the star tables were left as they were. ` +
-        `See ${where}.`,
+      `${rejected} record(s) rejected, more than --max-errors ${maxErrors}; the star tables were left as they were. ` + `See ${where}.`,
     );
   }
 }

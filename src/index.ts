@@ -15,7 +15,14 @@ export type { GenerateOptions, GenerateProgress } from './generator/generator-op
 export { measureS3FetchRate, type S3FetchRate, type S3FetchRateOptions } from './sources/s3/s3-fetch-rate.js';
 export type { RunSummary, DatasetSummary } from './pipeline/run-summary.js';
 export type { ProgressEvent, ProgressListener, StageName } from './pipeline/progress.js';
-export { loadSettings, BUNDLED_SAMPLE, type Settings, type S3Settings, type LoadSettingsInput, type SettingOptions } from './config/settings.js';
+export {
+  loadSettings,
+  BUNDLED_SAMPLE,
+  type Settings,
+  type S3Settings,
+  type LoadSettingsInput,
+  type SettingOptions,
+} from './config/settings.js';
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
 export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';

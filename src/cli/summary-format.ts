@@ -28,9 +28,7 @@ export function formatRunSummary(summary: RunSummary): string {
     `songplays matched to a song: ${summary.matchedSongplays.toLocaleString('en-US')} of ${summary.tables.songplays.toLocaleString('en-US')} (${percent}%)`,
   ];
   if (summary.rejected > 0) {
-    lines.push(
-      `rejected records: ${summary.rejected} (allowed by --max-errors ${summary.maxErrors}); see the load_errors table`,
-    );
+    lines.push(`rejected records: ${summary.rejected} (allowed by --max-errors ${summary.maxErrors}); see the load_errors table`);
   }
   const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
   if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);

@@ -10,7 +10,10 @@ export function formatTable(rows: readonly Record<string, unknown>[], columns?: 
   const widths = names.map((name, i) => Math.max(name.length, ...cells.map((cell) => cell[i]!.length)));
   const numeric = names.map((name) => rows.length > 0 && rows.every((row) => row[name] === null || typeof row[name] === 'number'));
   const line = (values: readonly string[]) =>
-    values.map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join('  ').trimEnd();
+    values
+      .map((value, i) => (numeric[i] ? value.padStart(widths[i]!) : value.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(names), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -36,11 +36,7 @@ export class DamageManifestWriter {
   ) {}
 
   /** Creates the manifest with its header. */
-  static async create(
-    path: string,
-    header: { seed: number; rate: number },
-    totals: WriteTotals,
-  ): Promise<DamageManifestWriter> {
+  static async create(path: string, header: { seed: number; rate: number }, totals: WriteTotals): Promise<DamageManifestWriter> {
     try {
       const writer = new DamageManifestWriter(await open(path, 'w'), path, totals);
       totals.files += 1;

@@ -136,15 +136,17 @@ export class LogFileWriter {
   /** Queues the write of `chunk` after the writes in progress (keeping their order); returns those. */
   private chain(chunk: Buffer): Promise<void> {
     const previous = this.writing;
-    this.writing = previous.then(() => writeAll(this.handle, chunk)).then(
-      () => {
-        this.totals.bytes += chunk.length;
-      },
-      (error: unknown) => {
-        if (error instanceof SparkifyError) throw error;
-        throw new SparkifyError(`Failed to write ${this.path}: ${describeError(error)}`, { cause: error });
-      },
-    );
+    this.writing = previous
+      .then(() => writeAll(this.handle, chunk))
+      .then(
+        () => {
+          this.totals.bytes += chunk.length;
+        },
+        (error: unknown) => {
+          if (error instanceof SparkifyError) throw error;
+          throw new SparkifyError(`Failed to write ${this.path}: ${describeError(error)}`, { cause: error });
+        },
+      );
     // Nobody may be waiting on this one yet; its failure surfaces at the next flush or at close.
     this.writing.catch(() => undefined);
     return previous;

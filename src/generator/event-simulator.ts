@@ -31,7 +31,13 @@ export interface SimulatedEvent {
 const DAY_SECONDS = 86_400;
 const PAGE_JSON = Object.fromEntries(Object.keys(PAGE_REQUESTS).map((page) => [page, JSON.stringify(page)])) as Record<Page, string>;
 const LOGGED_OUT: Pick<EventJson, 'firstName' | 'lastName' | 'gender' | 'location' | 'userAgent' | 'registration' | 'userId'> = {
-  firstName: 'null', lastName: 'null', gender: 'null', location: 'null', userAgent: 'null', registration: 'null', userId: '""',
+  firstName: 'null',
+  lastName: 'null',
+  gender: 'null',
+  location: 'null',
+  userAgent: 'null',
+  registration: 'null',
+  userId: '""',
 };
 
 /** Sessions ordered by the second they become ready, ties by session id (deterministic). */
@@ -96,27 +102,32 @@ export class EventSimulator {
   /** Length of the song just described, which sets when its listener's next event can come. */
   private songSeconds = 0;
   private readonly json: EventJson = {
-    artist: 'null', auth: '"Logged In"', firstName: 'null', gender: 'null', itemInSession: 0, lastName: 'null',
-    length: 'null', level: '"free"', location: 'null', method: '"GET"', page: '"Home"', registration: 'null',
-    sessionId: 0, song: 'null', status: 200, ts: 0, userAgent: 'null', userId: '""',
+    artist: 'null',
+    auth: '"Logged In"',
+    firstName: 'null',
+    gender: 'null',
+    itemInSession: 0,
+    lastName: 'null',
+    length: 'null',
+    level: '"free"',
+    location: 'null',
+    method: '"GET"',
+    page: '"Home"',
+    registration: 'null',
+    sessionId: 0,
+    song: 'null',
+    status: 200,
+    ts: 0,
+    userAgent: 'null',
+    userId: '""',
   };
 
   constructor(
     private readonly options: ResolvedGenerateOptions,
     private readonly catalog: PlayCatalog,
   ) {
-    this.users = new UserPopulation(
-      options.users,
-      options.startEpochSeconds,
-      options.quirks,
-      RandomSource.fromSeed(options.seed, 'users'),
-    );
-    this.dayTargets = dailyTargets(
-      options.events,
-      options.days,
-      options.startEpochSeconds,
-      RandomSource.fromSeed(options.seed, 'days'),
-    );
+    this.users = new UserPopulation(options.users, options.startEpochSeconds, options.quirks, RandomSource.fromSeed(options.seed, 'users'));
+    this.dayTargets = dailyTargets(options.events, options.days, options.startEpochSeconds, RandomSource.fromSeed(options.seed, 'days'));
     this.random = RandomSource.fromSeed(options.seed, 'sessions');
   }
 

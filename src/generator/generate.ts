@@ -110,7 +110,13 @@ async function prepareOutFolder(out: string, force: boolean): Promise<void> {
   }
   const present: string[] = [];
   for (const entry of GENERATED_ENTRIES) {
-    if (await stat(join(out, entry)).then(() => true, () => false)) present.push(entry);
+    if (
+      await stat(join(out, entry)).then(
+        () => true,
+        () => false,
+      )
+    )
+      present.push(entry);
   }
   if (present.length === 0) return;
   if (!force) {

@@ -44,15 +44,29 @@ export interface EventJson {
 
 /** The 18 log fields in the order of the files and of log_json_path.json. */
 export const EVENT_FIELDS = [
-  'artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location', 'method',
-  'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId',
+  'artist',
+  'auth',
+  'firstName',
+  'gender',
+  'itemInSession',
+  'lastName',
+  'length',
+  'level',
+  'location',
+  'method',
+  'page',
+  'registration',
+  'sessionId',
+  'song',
+  'status',
+  'ts',
+  'userAgent',
+  'userId',
 ] as const satisfies readonly (keyof EventJson)[];
 
 /** The Redshift JSONPaths file of the bucket, byte for byte (4-space indent, no trailing newline). */
 export const LOG_JSON_PATH_TEXT =
-  '{\n    "jsonpaths": [\n' +
-  EVENT_FIELDS.map((field) => `        "$['${field}']"`).join(',\n') +
-  '\n    ]\n}';
+  '{\n    "jsonpaths": [\n' + EVENT_FIELDS.map((field) => `        "$['${field}']"`).join(',\n') + '\n    ]\n}';
 
 /**
  * A float as Python's `repr` writes it: integral values keep `.0` (`1540919166796.0`, `40.0`).

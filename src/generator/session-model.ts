@@ -8,8 +8,19 @@ import type { Level } from './user-population.js';
 
 /** The pages of the logs. */
 export type Page =
-  | 'NextSong' | 'Home' | 'Login' | 'Logout' | 'Downgrade' | 'Settings' | 'Help' | 'About' | 'Upgrade'
-  | 'Save Settings' | 'Error' | 'Submit Upgrade' | 'Submit Downgrade';
+  | 'NextSong'
+  | 'Home'
+  | 'Login'
+  | 'Logout'
+  | 'Downgrade'
+  | 'Settings'
+  | 'Help'
+  | 'About'
+  | 'Upgrade'
+  | 'Save Settings'
+  | 'Error'
+  | 'Submit Upgrade'
+  | 'Submit Downgrade';
 
 /** HTTP method and status of each page, as in the sample: pages are GET 200, actions PUT 307, Error 404. */
 export const PAGE_REQUESTS: Readonly<Record<Page, { readonly method: 'GET' | 'PUT'; readonly status: number }>> = {
@@ -47,8 +58,13 @@ export interface Session {
 
 /** Logged-in page weights when nothing forces the next page (free users see Upgrade, paid ones Downgrade). */
 const BROWSING: readonly (readonly [Page, number])[] = [
-  ['NextSong', 0.9], ['Home', 0.03], ['Logout', 0.012], ['Settings', 0.008], ['Help', 0.006],
-  ['About', 0.004], ['Error', 0.0013],
+  ['NextSong', 0.9],
+  ['Home', 0.03],
+  ['Logout', 0.012],
+  ['Settings', 0.008],
+  ['Help', 0.006],
+  ['About', 0.004],
+  ['Error', 0.0013],
 ];
 const FREE_BROWSING = [...BROWSING, ['Upgrade', 0.014] as const];
 const PAID_BROWSING = [...BROWSING, ['Downgrade', 0.011] as const];
@@ -65,7 +81,15 @@ export function startSession(id: number, user: number, time: number, random: Ran
   const remaining = 1 + Math.floor(random.exponential(12));
   const kind = random.weighted([82, 12, 6]);
   const session: Session = reuse ?? {
-    id, user, item: 0, remaining, loggedIn: true, loggedOutPages: 0, willLogIn: false, previous: null, readyAt: time,
+    id,
+    user,
+    item: 0,
+    remaining,
+    loggedIn: true,
+    loggedOutPages: 0,
+    willLogIn: false,
+    previous: null,
+    readyAt: time,
   };
   session.id = id;
   session.user = user;

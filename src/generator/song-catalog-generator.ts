@@ -163,8 +163,7 @@ export class SongCatalogGenerator {
     // About half the artists have one song; the others a handful, a few many.
     const songs = this.random.chance(0.45) ? 1 : Math.min(40, 2 + Math.floor(this.random.exponential(2.5)));
     const name = makeArtistName(this.random);
-    const variantName =
-      songs >= 2 && this.random.chance(VARIANT_SPELLING_SHARE) ? makeVariantSpelling(name, this.random) : null;
+    const variantName = songs >= 2 && this.random.chance(VARIANT_SPELLING_SHARE) ? makeVariantSpelling(name, this.random) : null;
     this.artist = {
       id: `AR${this.random.chars(UPPER_DIGITS, 5)}1187${scrambledHex(this.artistCounter, 28, 7)}`,
       name,

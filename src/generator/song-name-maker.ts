@@ -110,5 +110,5 @@ export function makeDuration(random: RandomSource, parity: 0 | 1): number {
 /** A release year, 0 (unknown) for more than half the songs as in the sample. */
 export function makeYear(random: RandomSource): number {
   if (random.chance(UNKNOWN_YEAR_SHARE)) return 0;
-  return 2010 - Math.floor(random.exponential(9)) % 55;
+  return 2010 - (Math.floor(random.exponential(9)) % 55);
 }

@@ -40,11 +40,7 @@ const TRAILING_SPACE_SHARE = 0.02;
  * The quirks of one unmatched song name pair: mojibake on every non-ASCII name (the real logs have no
  * correctly encoded non-ASCII at all), U+0019 for some apostrophes, a trailing space on some titles.
  */
-export function quirkyPlay(
-  title: string,
-  artist: string,
-  random: RandomSource,
-): { readonly title: string; readonly artist: string } {
+export function quirkyPlay(title: string, artist: string, random: RandomSource): { readonly title: string; readonly artist: string } {
   let quirkyTitle = mojibake(title);
   const quirkyArtist = mojibake(artist);
   if (quirkyTitle.includes("'") && random.chance(CONTROL_APOSTROPHE_SHARE)) {

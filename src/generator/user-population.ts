@@ -68,12 +68,12 @@ export class UserPopulation {
       const heavy = u < size / 5;
       this.paid[u] = random.chance(heavy ? PAID_SHARE_HEAVY : PAID_SHARE_OTHERS) ? 1 : 0;
     }
-    const escape = (text: string): string => logJsonString(text, quirks);
+    const escapeText = (text: string): string => logJsonString(text, quirks);
     this.json = {
       firstNames: [FIRST_NAMES.F.map(escape), FIRST_NAMES.M.map(escape)],
       lastNames: LAST_NAMES.map(escape),
       metros: LISTENER_METROS.map(escape),
-      agents: USER_AGENTS.map((a) => escape(quirks ? quoteUserAgent(a.agent) : a.agent)),
+      agents: USER_AGENTS.map((a) => escapeText(quirks ? quoteUserAgent(a.agent) : a.agent)),
     };
   }
 

@@ -83,7 +83,8 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
       const { DuckDbDialect } = await import('../warehouses/duckdb/duckdb-dialect.js');
       const how: StreamedLoad = {
         errors: "DuckDB's Appender",
-        rows: (table) => `into Parquet segment files, which DuckDB loads with INSERT INTO ${table.name} SELECT ... FROM read_parquet([...])`,
+        rows: (table) =>
+          `into Parquet segment files, which DuckDB loads with INSERT INTO ${table.name} SELECT ... FROM read_parquet([...])`,
       };
       return { dialect: new DuckDbDialect(), staging: (settings) => streamedStaging(settings, () => undefined, how) };
     }
@@ -113,7 +114,11 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
               comment: `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.`,
             },
             { stage: dataset.stage, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
-            { stage: dataset.stage, sql: sql.readErrors, comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").' },
+            {
+              stage: dataset.stage,
+              sql: sql.readErrors,
+              comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").',
+            },
             {
               stage: dataset.stage,
               sql: insertLoadErrorsSql(1, dialect),

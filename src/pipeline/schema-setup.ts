@@ -12,10 +12,7 @@ const LOAD_TABLES = [STAGING_EVENTS, STAGING_SONGS, LOAD_ERRORS];
 /** Statements that drop and create every table: staging, load_errors and the star tables. */
 export function resetSchemaStatements(dialect: SqlDialect): string[] {
   const all = [...LOAD_TABLES, ...STAR_TABLES];
-  return [
-    ...all.map((table) => dialect.dropTable(table)),
-    ...all.map((table) => dialect.createTable(table, { ifNotExists: false })),
-  ];
+  return [...all.map((table) => dialect.dropTable(table)), ...all.map((table) => dialect.createTable(table, { ifNotExists: false }))];
 }
 
 /** Statements that start a load: fresh staging and load_errors, and star tables created if missing. */

@@ -72,7 +72,15 @@ export type RunnerMessage =
   | { readonly type: 'segment'; readonly path: string; readonly rows: number }
   | { readonly type: 'rows'; readonly bytes: Uint8Array; readonly rows: number }
   | { readonly type: 'rejects'; readonly rows: RejectRow[] }
-  | { readonly type: 'done'; readonly id: number; readonly files: number; readonly bytes: number; readonly read: number; readonly staged: number; readonly rejected: number }
+  | {
+      readonly type: 'done';
+      readonly id: number;
+      readonly files: number;
+      readonly bytes: number;
+      readonly read: number;
+      readonly staged: number;
+      readonly rejected: number;
+    }
   | { readonly type: 'flushed' }
   | { readonly type: 'error'; readonly message: string; readonly source: boolean };
 

@@ -79,13 +79,9 @@ async function sliceSelects(warehouse: Warehouse, slices: SongplaySlices): Promi
 }
 
 /** Row counts of the star tables and how many songplays found their song. */
-export async function measureStarSchema(
-  warehouse: Warehouse,
-): Promise<Pick<RunSummary, 'tables' | 'matchedSongplays' | 'matchedShare'>> {
+export async function measureStarSchema(warehouse: Warehouse): Promise<Pick<RunSummary, 'tables' | 'matchedSongplays' | 'matchedShare'>> {
   const counts = STAR_TABLES.map((table) => `(SELECT COUNT(*) FROM ${warehouse.dialect.quote(table.name)}) AS ${table.name}_rows`);
-  const [row] = await warehouse.query(
-    `SELECT ${counts.join(', ')}, (SELECT COUNT(song_id) FROM songplays) AS matched_rows`,
-  );
+  const [row] = await warehouse.query(`SELECT ${counts.join(', ')}, (SELECT COUNT(song_id) FROM songplays) AS matched_rows`);
   const number = (name: string) => Number(row?.[`${name}_rows`] ?? 0);
   const tables = {
     songplays: number('songplays'),

@@ -154,13 +154,13 @@ export class JsonLineEncoder {
           if (kind === 1) break;
           else if (kind === 2) {
             flags |= ESCAPED;
-            const escape = p + 1 < to ? b[p + 1]! : 0;
-            if (escape === 117) {
+            const escaped = p + 1 < to ? b[p + 1]! : 0;
+            if (escaped === 117) {
               const code = p + 5 < to ? hex4(b, p + 2) : -1;
               // NUL is rejected by the field checks; surrogates need pairing: both left to parseRecord.
               if (code <= 0 || (code >= 0xd800 && code <= 0xdfff)) return false;
               p += 6;
-            } else if (SIMPLE_ESCAPES[escape]) p += 2;
+            } else if (SIMPLE_ESCAPES[escaped]) p += 2;
             else return false;
           } else if (kind === 3) return false;
           else {

@@ -76,9 +76,9 @@ export function copyJsonStringBytes(
       if (++p === end) return q;
       c = b[p]!;
     }
-    const escape = b[p + 1]!;
-    if (escape !== 117) {
-      const decoded = SIMPLE_ESCAPES[escape]!;
+    const escaped = b[p + 1]!;
+    if (escaped !== 117) {
+      const decoded = SIMPLE_ESCAPES[escaped]!;
       if (doubleQuotes && decoded === QUOTE) target[q++] = QUOTE;
       target[q++] = decoded;
       p += 2;

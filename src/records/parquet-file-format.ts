@@ -148,7 +148,10 @@ export function fileFooter(columns: readonly ParquetColumn[], groups: readonly R
     if (column.type === 'text') out.i32(6, CONVERTED_UTF8);
     out.end();
   }
-  out.i64(3, groups.reduce((sum, group) => sum + group.rows, 0));
+  out.i64(
+    3,
+    groups.reduce((sum, group) => sum + group.rows, 0),
+  );
   out.list(4, STRUCT, groups.length);
   for (const group of groups) {
     out.begin().list(1, STRUCT, columns.length);
@@ -161,7 +164,13 @@ export function fileFooter(columns: readonly ParquetColumn[], groups: readonly R
       out.i32(4, UNCOMPRESSED).i64(5, chunk.values).i64(6, chunk.bytes).i64(7, chunk.bytes).i64(9, chunk.offset);
       out.end().end();
     });
-    out.i64(2, group.chunks.reduce((sum, chunk) => sum + chunk.bytes, 0)).i64(3, group.rows).end();
+    out
+      .i64(
+        2,
+        group.chunks.reduce((sum, chunk) => sum + chunk.bytes, 0),
+      )
+      .i64(3, group.rows)
+      .end();
   }
   out.string(6, 'sparkify');
   return out.end().toBuffer();

@@ -80,7 +80,9 @@ describe('loadSettings', () => {
   it('reads an explicit --config file and SPARKIFY_CONFIG', () => {
     const folder = folderWith({ 'other.cfg': '[SPARKIFY]\nSOURCE=/data/sparkify\n' });
     expect(loadSettings({ env: {}, cwd: tempFolder(), configFile: join(folder, 'other.cfg') }).songData).toBe('/data/sparkify/song_data');
-    expect(loadSettings({ env: { SPARKIFY_CONFIG: join(folder, 'other.cfg') }, cwd: tempFolder() }).logData).toBe('/data/sparkify/log_data');
+    expect(loadSettings({ env: { SPARKIFY_CONFIG: join(folder, 'other.cfg') }, cwd: tempFolder() }).logData).toBe(
+      '/data/sparkify/log_data',
+    );
   });
 
   it('names the key, where it came from and what was expected when a value is wrong', () => {

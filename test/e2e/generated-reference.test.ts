@@ -64,9 +64,9 @@ describe('generated data against the reference computation', () => {
       });
 
       it('gives users the level of their latest play, as the reference does', async () => {
-        expect(await ask("SELECT COUNT(*) FILTER (WHERE level = 'paid') AS paid, COUNT(*) FILTER (WHERE level = 'free') AS free FROM users")).toEqual([
-          { paid: reference.paidUsers, free: reference.freeUsers },
-        ]);
+        expect(
+          await ask("SELECT COUNT(*) FILTER (WHERE level = 'paid') AS paid, COUNT(*) FILTER (WHERE level = 'free') AS free FROM users"),
+        ).toEqual([{ paid: reference.paidUsers, free: reference.freeUsers }]);
       });
 
       it('quarantines exactly the damaged records the generator listed, with file and line', async () => {

@@ -78,7 +78,9 @@ describe.skipIf(!existsSync(SAMPLE))(title, () => {
       });
 
       it('finds the busiest hours in the late afternoon, as the analytics team knows them', async () => {
-        const rows = await ask('SELECT t.hour, COUNT(*) AS plays FROM songplays p JOIN time t ON t.start_time = p.start_time GROUP BY t.hour ORDER BY plays DESC LIMIT 3');
+        const rows = await ask(
+          'SELECT t.hour, COUNT(*) AS plays FROM songplays p JOIN time t ON t.start_time = p.start_time GROUP BY t.hour ORDER BY plays DESC LIMIT 3',
+        );
         expect(rows.map((row) => row.hour)).toEqual(expect.arrayContaining([16, 17, 18]));
       });
 

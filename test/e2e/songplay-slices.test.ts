@@ -61,9 +61,24 @@ describe('songplays that tie on time, session and item', () => {
   // A NextSong event of `user`; every event of the test shares ts, sessionId and itemInSession.
   const event = (user: number) =>
     JSON.stringify({
-      artist: 'A', auth: 'Logged In', firstName: 'F', gender: 'F', itemInSession: 3, lastName: 'L', length: 200.5,
-      level: 'free', location: 'X', method: 'PUT', page: 'NextSong', registration: null, sessionId: 9, song: 'S',
-      status: 200, ts: 1541122176796, userAgent: 'U', userId: String(user),
+      artist: 'A',
+      auth: 'Logged In',
+      firstName: 'F',
+      gender: 'F',
+      itemInSession: 3,
+      lastName: 'L',
+      length: 200.5,
+      level: 'free',
+      location: 'X',
+      method: 'PUT',
+      page: 'NextSong',
+      registration: null,
+      sessionId: 9,
+      song: 'S',
+      status: 200,
+      ts: 1541122176796,
+      userAgent: 'U',
+      userId: String(user),
     });
 
   it('are numbered by file path in byte order, then line, in slices as in one statement', async () => {

@@ -22,14 +22,37 @@ const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
 const COMPILED_WORKER = new URL('../../dist/pipeline/staging-worker.js', import.meta.url).pathname;
 
 const EVENT = {
-  artist: 'Des\'ree', auth: 'Logged In', firstName: 'Kaylee', gender: 'F', itemInSession: 1, lastName: 'Summers', length: 246.30812,
-  level: 'free', location: 'Phoenix-Mesa-Scottsdale, AZ', method: 'PUT', page: 'NextSong', registration: 1540344794796, sessionId: 139,
-  song: 'You Gotta Be', status: 200, ts: 1541106106796, userAgent: '"Mozilla/5.0 (Windows NT 6.1; WOW64)"', userId: '8',
+  artist: "Des'ree",
+  auth: 'Logged In',
+  firstName: 'Kaylee',
+  gender: 'F',
+  itemInSession: 1,
+  lastName: 'Summers',
+  length: 246.30812,
+  level: 'free',
+  location: 'Phoenix-Mesa-Scottsdale, AZ',
+  method: 'PUT',
+  page: 'NextSong',
+  registration: 1540344794796,
+  sessionId: 139,
+  song: 'You Gotta Be',
+  status: 200,
+  ts: 1541106106796,
+  userAgent: '"Mozilla/5.0 (Windows NT 6.1; WOW64)"',
+  userId: '8',
 };
 const event = (changes: Record<string, unknown>) => JSON.stringify({ ...EVENT, ...changes });
 const SONG = {
-  num_songs: 1, artist_id: 'ARD7TVE1187B99BFB1', artist_latitude: null, artist_longitude: null, artist_location: 'California - LA',
-  artist_name: 'Casual', song_id: 'SOMZWCG12A8C13C480', title: "I Didn't Mean To", duration: 218.93179, year: 0,
+  num_songs: 1,
+  artist_id: 'ARD7TVE1187B99BFB1',
+  artist_latitude: null,
+  artist_longitude: null,
+  artist_location: 'California - LA',
+  artist_name: 'Casual',
+  song_id: 'SOMZWCG12A8C13C480',
+  title: "I Didn't Mean To",
+  duration: 218.93179,
+  year: 0,
 };
 
 /** A dataset with the quirks and damage of real files, in bytes where text cannot say it. */
@@ -43,12 +66,17 @@ function quirkyDataset(): string {
     event({}),
     event({}).replaceAll('/', '\\/'),
     event({ song: 'a "quoted", comma\nnewline\rreturn', artist: 'BjÃ\u0083Â¶rk', location: 'Howlin\u0019 For You' }),
-    JSON.stringify({ ...EVENT, song: 'Été 日本 \u{1F600}' }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    JSON.stringify({ ...EVENT, song: 'Été 日本 \u{1F600}' }).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ),
     event({ song: 'raw Été 日本 \u{1F600}', userId: '007', length: 1.0, itemInSession: 0 }),
-    event({ song: '', artist: ' padded ', userId: '' , auth: 'Logged Out', firstName: null, registration: null }),
+    event({ song: '', artist: ' padded ', userId: '', auth: 'Logged Out', firstName: null, registration: null }),
     '',
     '   ',
-    event({}).replace('"length":246.30812', '"length":2.4630812e2').replace('"registration":1540344794796', '"registration":1540344794796.0'),
+    event({})
+      .replace('"length":246.30812', '"length":2.4630812e2')
+      .replace('"registration":1540344794796', '"registration":1540344794796.0'),
     event({}).replace('"length":246.30812', '"length":-0.0'),
     event({ ts: 'abc' }),
     event({ location: 'nul\u0000here' }),
@@ -68,7 +96,10 @@ function quirkyDataset(): string {
     ]),
   );
   write('log_data/2018/11/2018-11-03-events.json', '');
-  write('song_data/A/B/C/TRABC1.json', `\uFEFF${JSON.stringify(SONG)} ${JSON.stringify({ ...SONG, song_id: 'SO2' })}\n${JSON.stringify({ ...SONG, song_id: 'SO3', title: 'Pretty, "printed"' }, null, 2)}\n`);
+  write(
+    'song_data/A/B/C/TRABC1.json',
+    `\uFEFF${JSON.stringify(SONG)} ${JSON.stringify({ ...SONG, song_id: 'SO2' })}\n${JSON.stringify({ ...SONG, song_id: 'SO3', title: 'Pretty, "printed"' }, null, 2)}\n`,
+  );
   write('song_data/A/B/D/TRABD2.json', '');
   write('song_data/A/B/D/TRABD3.json', '{"num_songs": 1, "artist_id": "ARX", "song_id": "SOX", "ti');
   write('song_data/A/B/D/TRABD4.json', JSON.stringify({ ...SONG, song_id: 'SO4', duration: '218' }));
@@ -76,13 +107,25 @@ function quirkyDataset(): string {
   // to the splitter and parseRecord.
   const escaped = (text: string) => text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   write('song_data/A/C/A/TRACA1.json', JSON.stringify({ ...SONG, song_id: 'SO5' }));
-  write('song_data/A/C/A/TRACA2.json', `${escaped(JSON.stringify({ ...SONG, song_id: 'SO6', artist_name: 'Acción "Hernández"', title: 'Fräulein\\/日本' }, null, 2))}\r\n`);
+  write(
+    'song_data/A/C/A/TRACA2.json',
+    `${escaped(JSON.stringify({ ...SONG, song_id: 'SO6', artist_name: 'Acción "Hernández"', title: 'Fräulein\\/日本' }, null, 2))}\r\n`,
+  );
   write('song_data/A/C/A/TRACA3.json', `\n${JSON.stringify({ ...SONG, song_id: 'SO7' })}`);
   write('song_data/A/C/A/TRACA4.json', `${JSON.stringify({ ...SONG, song_id: 'SO8' })} trailing`);
   write('song_data/A/C/A/TRACA5.json', JSON.stringify({ ...SONG, song_id: 'SO9', artist_id: null }));
-  write('song_data/A/C/A/TRACA6.json', JSON.stringify({ ...SONG, song_id: 'SO10', similar: { to: ['SO5'] }, year: 2004.0, artist_latitude: 1e-3 }));
-  write('song_data/A/C/A/TRACA7.json', Buffer.from(`{"num_songs": 1, "artist_id": "ARY", "song_id": "SO11", "title": "bad \xff utf8", "year": 0}`, 'latin1'));
-  write('song_data/A/C/A/TRACA8.json', `{"num_songs":1,"artist_id":"ARZ","song_id":"SO12","title":"${'long '.repeat(2000)}","num_songs":2,"year":"1999"}`);
+  write(
+    'song_data/A/C/A/TRACA6.json',
+    JSON.stringify({ ...SONG, song_id: 'SO10', similar: { to: ['SO5'] }, year: 2004.0, artist_latitude: 1e-3 }),
+  );
+  write(
+    'song_data/A/C/A/TRACA7.json',
+    Buffer.from(`{"num_songs": 1, "artist_id": "ARY", "song_id": "SO11", "title": "bad \xff utf8", "year": 0}`, 'latin1'),
+  );
+  write(
+    'song_data/A/C/A/TRACA8.json',
+    `{"num_songs":1,"artist_id":"ARZ","song_id":"SO12","title":"${'long '.repeat(2000)}","num_songs":2,"year":"1999"}`,
+  );
   write('song_data/A/README.txt', 'not a song');
   return folder;
 }
@@ -96,7 +139,11 @@ interface Expected {
 /** What staging and load_errors must hold: the splitters and parseRecord applied to the files directly. */
 async function expectedStaging(folder: string, files: Record<'events' | 'songs', string[]>): Promise<Expected> {
   const expected: Expected = { events: [], songs: [], rejects: [] };
-  const take = async (dataset: 'events' | 'songs', split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>, fields: readonly FieldSpec[]) => {
+  const take = async (
+    dataset: 'events' | 'songs',
+    split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>,
+    fields: readonly FieldSpec[],
+  ) => {
     for (const file of files[dataset]) {
       const path = join(folder, file);
       async function* whole() {
@@ -118,13 +165,17 @@ async function expectedStaging(folder: string, files: Record<'events' | 'songs',
 /** Staging and load_errors as loaded, in the same shape, in file and line order. */
 async function loadedStaging(warehouse: string): Promise<Expected> {
   const rows = async (sql: string) =>
-    (await query(sql, { options: { warehouse }, env: {} })).map((row) => Object.values(row).map((value) => (typeof value === 'bigint' ? Number(value) : value)));
+    (await query(sql, { options: { warehouse }, env: {} })).map((row) =>
+      Object.values(row).map((value) => (typeof value === 'bigint' ? Number(value) : value)),
+    );
   const columns = (fields: readonly FieldSpec[]) => [...fields.map((field) => field.column), 'source_file', 'line_number'].join(', ');
   // Two song objects can share a line: their title tells them apart.
   return {
     events: await rows(`SELECT ${columns(EVENT_FIELDS)} FROM staging_events ORDER BY source_file, line_number`),
     songs: await rows(`SELECT ${columns(SONG_FIELDS)} FROM staging_songs ORDER BY source_file, line_number, song_id`),
-    rejects: await rows('SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY dataset DESC, source_file, line_number'),
+    rejects: await rows(
+      'SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY dataset DESC, source_file, line_number',
+    ),
   };
 }
 
@@ -135,9 +186,16 @@ describe('staging paths', () => {
   beforeAll(async () => {
     folder = quirkyDataset();
     expected = await expectedStaging(folder, {
-      events: ['log_data/2018/11/2018-11-01-events.json', 'log_data/2018/11/2018-11-02-events.json', 'log_data/2018/11/2018-11-03-events.json'],
+      events: [
+        'log_data/2018/11/2018-11-01-events.json',
+        'log_data/2018/11/2018-11-02-events.json',
+        'log_data/2018/11/2018-11-03-events.json',
+      ],
       songs: [
-        'song_data/A/B/C/TRABC1.json', 'song_data/A/B/D/TRABD2.json', 'song_data/A/B/D/TRABD3.json', 'song_data/A/B/D/TRABD4.json',
+        'song_data/A/B/C/TRABC1.json',
+        'song_data/A/B/D/TRABD2.json',
+        'song_data/A/B/D/TRABD3.json',
+        'song_data/A/B/D/TRABD4.json',
         ...Array.from({ length: 8 }, (_, index) => `song_data/A/C/A/TRACA${index + 1}.json`),
       ],
     });
@@ -148,7 +206,9 @@ describe('staging paths', () => {
 
   it('has a dataset that exercises every kind of record', () => {
     expect(expected.events.length).toBeGreaterThan(10);
-    expect(expected.rejects.map((row) => row[3])).toEqual(expect.arrayContaining([expect.stringMatching(/^invalid JSON/), expect.stringMatching(/NUL/)]));
+    expect(expected.rejects.map((row) => row[3])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^invalid JSON/), expect.stringMatching(/NUL/)]),
+    );
   });
 
   for (const target of testWarehouses()) {
@@ -162,14 +222,19 @@ describe('staging paths', () => {
   for (const target of testWarehouses()) {
     const compiled = existsSync(COMPILED_WORKER);
     // `npm test` builds first; a bare `vitest run` on a fresh clone has no compiled CLI to spawn.
-    const title = `stages exactly the checked records in worker threads (the compiled CLI) on ${target.name}` +
+    const title =
+      `stages exactly the checked records in worker threads (the compiled CLI) on ${target.name}` +
       (compiled ? '' : ' (SKIPPED: dist/ is absent, run npm run build)');
     it.skipIf(!compiled)(title, async () => {
       const warehouse = target.fresh();
-      const result = spawnSync(process.execPath, [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '' },
-      });
+      const result = spawnSync(
+        process.execPath,
+        [BIN, 'run', '--source', folder, '--warehouse', warehouse, '--max-errors', '100', '--json'],
+        {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH ?? '' },
+        },
+      );
       expect(result.status, result.stderr).toBe(0);
       expect(await loadedStaging(warehouse)).toEqual(expected);
     });

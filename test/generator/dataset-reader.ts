@@ -53,7 +53,12 @@ export async function readDataset(dir: string): Promise<DatasetFiles> {
 export async function datasetDigest(dir: string): Promise<Map<string, string>> {
   const digests = new Map<string, string>();
   for (const path of await listFiles(dir, '.')) {
-    digests.set(path, createHash('sha256').update(await readFile(join(dir, path))).digest('hex'));
+    digests.set(
+      path,
+      createHash('sha256')
+        .update(await readFile(join(dir, path)))
+        .digest('hex'),
+    );
   }
   return digests;
 }

@@ -10,13 +10,39 @@ import { logLines, readDataset, removeDataset, tempDataset } from './dataset-rea
 
 const OPTIONS = { songs: 300, events: 8_000, days: 6, start: '2018-11-01', seed: 11 } as const;
 const LOG_FIELDS = [
-  'artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location', 'method',
-  'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId',
+  'artist',
+  'auth',
+  'firstName',
+  'gender',
+  'itemInSession',
+  'lastName',
+  'length',
+  'level',
+  'location',
+  'method',
+  'page',
+  'registration',
+  'sessionId',
+  'song',
+  'status',
+  'ts',
+  'userAgent',
+  'userId',
 ];
 const REQUESTS: Record<string, string> = {
-  NextSong: 'PUT 200', Home: 'GET 200', Login: 'PUT 307', Logout: 'PUT 307', Downgrade: 'GET 200', Settings: 'GET 200',
-  Help: 'GET 200', About: 'GET 200', Upgrade: 'GET 200', 'Save Settings': 'PUT 307', Error: 'GET 404',
-  'Submit Upgrade': 'PUT 307', 'Submit Downgrade': 'PUT 307',
+  NextSong: 'PUT 200',
+  Home: 'GET 200',
+  Login: 'PUT 307',
+  Logout: 'PUT 307',
+  Downgrade: 'GET 200',
+  Settings: 'GET 200',
+  Help: 'GET 200',
+  About: 'GET 200',
+  Upgrade: 'GET 200',
+  'Save Settings': 'PUT 307',
+  Error: 'GET 404',
+  'Submit Upgrade': 'PUT 307',
+  'Submit Downgrade': 'PUT 307',
 };
 
 interface Event {
@@ -130,7 +156,19 @@ describe('generate: event logs', () => {
     const share = (pages.get('NextSong') ?? 0) / events.length;
     expect(share).toBeGreaterThan(0.78);
     expect(share).toBeLessThan(0.92);
-    for (const page of ['Home', 'Login', 'Logout', 'Settings', 'Help', 'About', 'Upgrade', 'Downgrade', 'Error', 'Save Settings', 'Submit Upgrade']) {
+    for (const page of [
+      'Home',
+      'Login',
+      'Logout',
+      'Settings',
+      'Help',
+      'About',
+      'Upgrade',
+      'Downgrade',
+      'Error',
+      'Save Settings',
+      'Submit Upgrade',
+    ]) {
       expect(pages.get(page), page).toBeGreaterThan(0);
     }
     expect([...pages.keys()].every((page) => typeof page === 'string' && page in REQUESTS)).toBe(true);

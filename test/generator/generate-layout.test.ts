@@ -11,12 +11,36 @@ import { datasetDigest, logLines, readDataset, removeDataset, songObjects, tempD
 const SAMPLE = fileURLToPath(new URL('../../../shared/data/sparkify-sample', import.meta.url));
 const OPTIONS = { songs: 300, events: 1_500, days: 5, start: '2018-11-28', seed: 7 } as const;
 const SONG_KEYS = [
-  'num_songs', 'artist_id', 'artist_latitude', 'artist_longitude', 'artist_location', 'artist_name', 'song_id',
-  'title', 'duration', 'year',
+  'num_songs',
+  'artist_id',
+  'artist_latitude',
+  'artist_longitude',
+  'artist_location',
+  'artist_name',
+  'song_id',
+  'title',
+  'duration',
+  'year',
 ];
 const LOG_FIELDS = [
-  'artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location', 'method',
-  'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId',
+  'artist',
+  'auth',
+  'firstName',
+  'gender',
+  'itemInSession',
+  'lastName',
+  'length',
+  'level',
+  'location',
+  'method',
+  'page',
+  'registration',
+  'sessionId',
+  'song',
+  'status',
+  'ts',
+  'userAgent',
+  'userId',
 ];
 
 describe('generate: layout and song files', () => {
@@ -87,8 +111,7 @@ describe('generate: layout and song files', () => {
   });
 
   it('has the traits of the real song files', () => {
-    const share = (test: (r: Record<string, unknown>) => boolean): number =>
-      songs.filter((s) => test(s.record)).length / songs.length;
+    const share = (test: (r: Record<string, unknown>) => boolean): number => songs.filter((s) => test(s.record)).length / songs.length;
     expect(share((r) => r.year === 0)).toBeGreaterThan(0.4);
     expect(share((r) => r.artist_latitude === null)).toBeGreaterThan(0.3);
     expect(share((r) => r.artist_location === '')).toBeGreaterThan(0.25);

@@ -45,14 +45,20 @@ describe('text of the real files', () => {
     expect(logJsonString('Mozilla/5.0', true)).toBe('"Mozilla\\/5.0"');
     expect(logJsonString('Mozilla/5.0', false)).toBe('"Mozilla/5.0"');
     expect(logJsonString(null, true)).toBe('null');
-    expect(logJsonString("Howlin\u0019 For You", true)).toBe('"Howlin\\u0019 For You"');
+    expect(logJsonString('Howlin\u0019 For You', true)).toBe('"Howlin\\u0019 For You"');
   });
 
   it('writes a song file like the public sample', () => {
     const song = {
-      artist_id: 'ARGCY1Y1187B9A4FA5', artist_latitude: 36.16778, artist_longitude: -86.77836,
-      artist_location: 'Nashville, TN.', artist_name: 'Gloriana', song_id: 'SOQOTLQ12AB01868D0',
-      title: 'Clementina Santafè', duration: 153.33832, year: 0,
+      artist_id: 'ARGCY1Y1187B9A4FA5',
+      artist_latitude: 36.16778,
+      artist_longitude: -86.77836,
+      artist_location: 'Nashville, TN.',
+      artist_name: 'Gloriana',
+      song_id: 'SOQOTLQ12AB01868D0',
+      title: 'Clementina Santafè',
+      duration: 153.33832,
+      year: 0,
     };
     // The sample's song_data/A/B/B/TRABBJE12903CDB442.json, byte for byte.
     expect(formatSongCompact(song)).toBe(

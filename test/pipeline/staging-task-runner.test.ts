@@ -13,8 +13,16 @@ import { SONG_FIELDS, STAGING_SONGS } from '../../src/schema/staging-tables.js';
 import { tempFolder } from '../support/test-warehouses.js';
 
 const SONG = {
-  num_songs: 1, artist_id: 'ARD7TVE1187B99BFB1', artist_latitude: null, artist_longitude: -118.2, artist_location: 'LA',
-  artist_name: 'Casual', song_id: 'SOMZWCG12A8C13C480', title: 'Fr\u00e4ulein', duration: 218.93179, year: 0,
+  num_songs: 1,
+  artist_id: 'ARD7TVE1187B99BFB1',
+  artist_latitude: null,
+  artist_longitude: -118.2,
+  artist_location: 'LA',
+  artist_name: 'Casual',
+  song_id: 'SOMZWCG12A8C13C480',
+  title: 'Fr\u00e4ulein',
+  duration: 218.93179,
+  year: 0,
 };
 
 afterEach(() => vi.restoreAllMocks());

@@ -76,7 +76,9 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL errors a user can act o
     delete process.env.PGPASSWORD;
     try {
       const failure = await failureOf(url.toString());
-      expect(failure.message).toMatch(/^Authentication failed for user "postgres" at 127\.0\.0\.1:\d+: the server asks for a password and none was given/);
+      expect(failure.message).toMatch(
+        /^Authentication failed for user "postgres" at 127\.0\.0\.1:\d+: the server asks for a password and none was given/,
+      );
     } finally {
       if (saved !== undefined) process.env.PGPASSWORD = saved;
     }
@@ -105,7 +107,9 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL errors a user can act o
   it('permission denied creating tables: names the statement and the schema refused', async () => {
     const failure = await failureOf(postgresUrlWith({ user: role, password: SECRET, database }));
     expect(failure.message).toMatch(
-      new RegExp(`^Permission denied: user "${role}" cannot run CREATE UNLOGGED TABLE staging_events on postgres://${role}@127\\.0\\.0\\.1:\\d+/${database}: permission denied for schema public`),
+      new RegExp(
+        `^Permission denied: user "${role}" cannot run CREATE UNLOGGED TABLE staging_events on postgres://${role}@127\\.0\\.0\\.1:\\d+/${database}: permission denied for schema public`,
+      ),
     );
   });
 

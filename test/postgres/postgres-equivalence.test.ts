@@ -110,7 +110,9 @@ function expectSameRows(table: string, actual: readonly Row[], expected: readonl
 function damagedAndTiedCopy(): string {
   const folder = tempFolder('sparkify-pg-damaged-');
   cpSync(TINY, folder, { recursive: true });
-  const day1 = readFileSync(join(TINY, DAY1), 'utf8').split('\n').filter((line) => line !== '');
+  const day1 = readFileSync(join(TINY, DAY1), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const play = day1.find((line) => line.includes('"page":"NextSong"'))!;
   const playOf = (changes: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(play), ...changes });
 
@@ -132,8 +134,16 @@ function damagedAndTiedCopy(): string {
   // The same song_id in two files, and two songs sharing (title, artist, duration).
   const song = (id: string, artist: string, title: string, name: string) =>
     JSON.stringify({
-      num_songs: 1, artist_id: artist, artist_latitude: null, artist_longitude: null, artist_location: '',
-      artist_name: name, song_id: id, title, duration: 200.5, year: 0,
+      num_songs: 1,
+      artist_id: artist,
+      artist_latitude: null,
+      artist_longitude: null,
+      artist_location: '',
+      artist_name: name,
+      song_id: id,
+      title,
+      duration: 200.5,
+      year: 0,
     });
   for (const [dir, id, artist, title] of [
     ['a', 'SOaTWIN', 'ARaTWIN', 'Twin Song'],
@@ -157,7 +167,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('DuckDB and PostgreSQL give the sam
     expect(postgres.tables).toEqual({ songplays: 6820, users: 96, songs: 71, artists: 69, time: 6813 });
   });
 
-  it('on a generated dataset with the real files\' quirks and damage', async () => {
+  it("on a generated dataset with the real files' quirks and damage", async () => {
     const out = join(tempFolder('sparkify-pg-generated-'), 'data');
     const generated = await generate({ out, songs: 1_500, events: 12_000, days: 3, seed: 20181101, damage: 0.002 });
     const { postgres, tied } = await expectSameAnswers(out, 1_000);

@@ -113,7 +113,11 @@ describe('COPY CSV text', () => {
       '"Bj\u00f6rk ""\u6771\u4eac"" \ud83c\udfb5 \u0019",,,"f.json",1\n',
     );
     const long = `${'\u00e9"'.repeat(400_000)}end`;
-    const rows: StagingRow[] = [['x', 1, 1, 'f.json', 1], [long, 2, 2, 'f.json', 2], ['y', 3, 3, 'f.json', 3]];
+    const rows: StagingRow[] = [
+      ['x', 1, 1, 'f.json', 1],
+      [long, 2, 2, 'f.json', 2],
+      ['y', 3, 3, 'f.json', 3],
+    ];
     expect(formatter.format(rows).toString('utf8')).toBe(
       `"x",1,1,"f.json",1\n"${long.replaceAll('"', '""')}",2,2,"f.json",2\n"y",3,3,"f.json",3\n`,
     );
@@ -126,7 +130,12 @@ describe('COPY CSV text', () => {
 
   it('refuses a NUL in a staged value, naming the file and line; escapes it in load_errors', () => {
     const formatter = new CsvRowFormatter(TABLE, 'reject');
-    expect(() => formatter.format([['ok', 1, 1, 'a.json', 1], ['bad\u0000value', 1, 1, 'a.json', 7]])).toThrow(WarehouseError);
+    expect(() =>
+      formatter.format([
+        ['ok', 1, 1, 'a.json', 1],
+        ['bad\u0000value', 1, 1, 'a.json', 7],
+      ]),
+    ).toThrow(WarehouseError);
     expect(() => formatter.format([['bad\u0000value', 1, 1, 'a.json', 7]])).toThrow(
       /^Cannot load a\.json line 7 into sample: field text_value holds a NUL character/,
     );

@@ -64,7 +64,14 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       });
       // u: unlogged, p: permanent.
       expect(persistence).toEqual({
-        artists: 'p', load_errors: 'p', songplays: 'p', songs: 'p', staging_events: 'u', staging_songs: 'u', time: 'p', users: 'p',
+        artists: 'p',
+        load_errors: 'p',
+        songplays: 'p',
+        songs: 'p',
+        staging_events: 'u',
+        staging_songs: 'u',
+        time: 'p',
+        users: 'p',
       });
     });
 
@@ -207,19 +214,30 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
     it('loads every awkward text exactly, keeps "" apart from NULL, and doubles exactly', async () => {
       const table = await freshTable('tricky_values');
       const writer = await opened.openWriter(table);
-      const doubles = [0.1, 1 / 3, -2.5e-7, 1e21, 123456789.123456789, Number.MIN_VALUE, Number.MAX_VALUE];
-      const rows: StagingRow[] = VALUES.map(([label, value], i) => [label, value, doubles[i % doubles.length]!, i, 1541122176796 + i, 'f.json', i + 1]);
+      const doubles = [0.1, 1 / 3, -2.5e-7, 1e21, 123456789.12345679, Number.MIN_VALUE, Number.MAX_VALUE];
+      const rows: StagingRow[] = VALUES.map(([label, value], i) => [
+        label,
+        value,
+        doubles[i % doubles.length]!,
+        i,
+        1541122176796 + i,
+        'f.json',
+        i + 1,
+      ]);
       await writer.write(rows);
       expect(await writer.finish()).toBe(rows.length);
       const back = await opened.query('SELECT label, value, amount, count, millis FROM tricky_values ORDER BY line_number');
       expect(back).toEqual(rows.map(([label, value, amount, count, millis]) => ({ label, value, amount, count, millis })));
     });
 
-    it('loads a value of megabytes, beyond the formatter\'s first buffer, intact', async () => {
+    it("loads a value of megabytes, beyond the formatter's first buffer, intact", async () => {
       const table = await freshTable('tricky_long');
       const writer = await opened.openWriter(table);
       const long = `${'\u00e9\t"\n\ud83c\udfb5'.repeat(300_000)}end`;
-      await writer.write([['long', long, 1, 1, 1, 'f.json', 1], ['short', 'x', 2, 2, 2, 'f.json', 2]]);
+      await writer.write([
+        ['long', long, 1, 1, 1, 'f.json', 1],
+        ['short', 'x', 2, 2, 2, 'f.json', 2],
+      ]);
       expect(await writer.finish()).toBe(2);
       // length() counts characters: the server decoded the UTF-8 (a four-byte emoji is one character).
       const [row] = await opened.query("SELECT value, length(value) AS length FROM tricky_long WHERE label = 'long'");
@@ -231,7 +249,15 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       const table = await freshTable('tricky_concurrent');
       const writer = await opened.openWriter(table);
       const batch = (file: number): StagingRow[] =>
-        Array.from({ length: 700 }, (_, line) => [`file ${file}`, `${'x'.repeat(line % 50)}\n"${line}"`, line / 7, line, file, `f${file}.json`, line + 1]);
+        Array.from({ length: 700 }, (_, line) => [
+          `file ${file}`,
+          `${'x'.repeat(line % 50)}\n"${line}"`,
+          line / 7,
+          line,
+          file,
+          `f${file}.json`,
+          line + 1,
+        ]);
       await Promise.all(Array.from({ length: 24 }, (_, file) => writer.write(batch(file))));
       expect(await writer.finish()).toBe(24 * 700);
       const [check] = await opened.query(
@@ -268,7 +294,9 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         (error: unknown) => error,
       );
       expect(failure).toBeInstanceOf(WarehouseError);
-      expect((failure as Error).message).toMatch(/^Failed to load tricky_refused on postgres:\/\/postgres@127\.0\.0\.1:\d+\/sparkify: null value in column "source_file"/);
+      expect((failure as Error).message).toMatch(
+        /^Failed to load tricky_refused on postgres:\/\/postgres@127\.0\.0\.1:\d+\/sparkify: null value in column "source_file"/,
+      );
       expect((failure as Error).cause).toBeDefined();
       await writer.abort();
       expect(await opened.query('SELECT COUNT(*) AS n FROM tricky_refused')).toEqual([{ n: 0 }]);

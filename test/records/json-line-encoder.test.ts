@@ -29,6 +29,8 @@ function firstRow(writer: StagingParquetWriter): unknown[] {
         return Number(b.readBigInt64LE(0));
       case 'double':
         return b.readDoubleLE(0);
+      default:
+        throw new Error(`unexpected column type ${column.type}`);
     }
   });
 }
@@ -86,7 +88,11 @@ function bothPaths(line: string | Buffer, fields: readonly FieldSpec[] = EVENT_F
   const slow = 'row' in parsed ? parsed.row.map((value) => (value === 0 ? 0 : value)) : `reject: ${parsed.reject.error}`;
 
   const chunks: string[] = [];
-  const csv = new StagingCsvWriter({ columns: parquetColumns(table), chunkBytes: 1 << 20, onChunk: (chunk) => chunks.push(chunk.toString('utf8')) });
+  const csv = new StagingCsvWriter({
+    columns: parquetColumns(table),
+    chunkBytes: 1 << 20,
+    onChunk: (chunk) => chunks.push(chunk.toString('utf8')),
+  });
   const csvAccepted = new JsonLineEncoder(fields).encode(bytes, 0, bytes.length, csv, Buffer.from(FILE), 7);
   csv.flush();
   expect(csvAccepted).toBe(accepted);
@@ -110,7 +116,7 @@ function agrees(line: string | Buffer, fields: readonly FieldSpec[] = EVENT_FIEL
 }
 
 const EVENT = {
-  artist: 'Des\'ree',
+  artist: "Des'ree",
   auth: 'Logged In',
   firstName: 'Kaylee',
   gender: 'F',
@@ -123,7 +129,7 @@ const EVENT = {
   page: 'NextSong',
   registration: 1540344794796.0,
   sessionId: 139,
-  song: "You Gotta Be",
+  song: 'You Gotta Be',
   status: 200,
   ts: 1541106106796,
   userAgent: '"Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36"',
@@ -140,18 +146,54 @@ describe('JsonLineEncoder', () => {
   });
 
   it('agrees on escapes, quotes, commas, control characters and non-ASCII text', () => {
-    for (const text of ['a "quoted" b', 'x,y', 'line\nbreak', 'cr\rhere', 'tab\there', 'Howlin\u0019 For You', 'BjÃ\u0083Â¶rk',
-      'Björk', '日本語', '\ufeffbom first', 'emoji \u{1F600}', 'back\\slash', 'slash/', '', ' padded ', 'a\u2028b']) {
+    for (const text of [
+      'a "quoted" b',
+      'x,y',
+      'line\nbreak',
+      'cr\rhere',
+      'tab\there',
+      'Howlin\u0019 For You',
+      'BjÃ\u0083Â¶rk',
+      'Björk',
+      '日本語',
+      '\ufeffbom first',
+      'emoji \u{1F600}',
+      'back\\slash',
+      'slash/',
+      '',
+      ' padded ',
+      'a\u2028b',
+    ]) {
       agrees(line({ song: text }));
-      agrees(JSON.stringify({ ...EVENT, song: text }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+      agrees(
+        JSON.stringify({ ...EVENT, song: text }).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      );
     }
     expect(agrees(line({ song: 'x,y' }))).toBe(true);
     expect(agrees(line({ song: 'a "quoted" b' }))).toBe(true);
   });
 
   it('agrees on numbers in every form JSON allows', () => {
-    for (const value of ['0', '-0', '-0.0', '1.0', '1.50', '1e3', '1E-2', '2147483647', '2147483648', '-2147483648', '12345678901',
-      '3.14159265358979323846', '1540344794796.0', '1540344794796.5', '9007199254740993', '-5', '0.000001', '123456789012345678901234567890']) {
+    for (const value of [
+      '0',
+      '-0',
+      '-0.0',
+      '1.0',
+      '1.50',
+      '1e3',
+      '1E-2',
+      '2147483647',
+      '2147483648',
+      '-2147483648',
+      '12345678901',
+      '3.14159265358979323846',
+      '1540344794796.0',
+      '1540344794796.5',
+      '9007199254740993',
+      '-5',
+      '0.000001',
+      '123456789012345678901234567890',
+    ]) {
       for (const key of ['itemInSession', 'length', 'registration', 'ts', 'userId', 'status']) {
         agrees(line({}).replace(new RegExp(`"${key}":[^,}]*`), `"${key}":${value}`));
       }
@@ -182,9 +224,26 @@ describe('JsonLineEncoder', () => {
   it('agrees on whitespace and declines what is not one JSON object', () => {
     agrees(` \t${line({})}\r `);
     agrees(line({}).replaceAll(',"', ' , "').replaceAll('":', '" :  '));
-    for (const bad of ['', '   ', '{', '}', '[1]', '"text"', '{"ts":1541106106796,}', `${line({})}x`, `${line({})}{}`, '{"ts":01}',
-      '{"ts":1.}', '{"ts":-}', '{"ts":1541106106796, "a": tru}', '{"ts":1541106106796,"a":"\\x"}', '{"ts":1541106106796,"a":"\\u12G4"}',
-      '{"ts":1541106106796,"a":"unterminated}', '{"ts":1541106106796,"song":"raw\tcontrol"}', '{"ts":1541106106796,"song":"\\ud83d\\ude00"}']) {
+    for (const bad of [
+      '',
+      '   ',
+      '{',
+      '}',
+      '[1]',
+      '"text"',
+      '{"ts":1541106106796,}',
+      `${line({})}x`,
+      `${line({})}{}`,
+      '{"ts":01}',
+      '{"ts":1.}',
+      '{"ts":-}',
+      '{"ts":1541106106796, "a": tru}',
+      '{"ts":1541106106796,"a":"\\x"}',
+      '{"ts":1541106106796,"a":"\\u12G4"}',
+      '{"ts":1541106106796,"a":"unterminated}',
+      '{"ts":1541106106796,"song":"raw\tcontrol"}',
+      '{"ts":1541106106796,"song":"\\ud83d\\ude00"}',
+    ]) {
       expect(agrees(bad)).toBe(false);
     }
   });
@@ -197,8 +256,18 @@ describe('JsonLineEncoder', () => {
   });
 
   it('works for song objects too, in any key order', () => {
-    const song = { num_songs: 1, artist_id: 'ARD7TVE1187B99BFB1', artist_latitude: null, artist_longitude: -1.5, artist_location: 'California - LA',
-      artist_name: 'Casual', song_id: 'SOMZWCG12A8C13C480', title: "I Didn't Mean To", duration: 218.93179, year: 0 };
+    const song = {
+      num_songs: 1,
+      artist_id: 'ARD7TVE1187B99BFB1',
+      artist_latitude: null,
+      artist_longitude: -1.5,
+      artist_location: 'California - LA',
+      artist_name: 'Casual',
+      song_id: 'SOMZWCG12A8C13C480',
+      title: "I Didn't Mean To",
+      duration: 218.93179,
+      year: 0,
+    };
     expect(agrees(JSON.stringify(song), SONG_FIELDS)).toBe(true);
     expect(agrees(JSON.stringify(Object.fromEntries(Object.entries(song).reverse())), SONG_FIELDS)).toBe(true);
     agrees(JSON.stringify({ ...song, song_id: '' }), SONG_FIELDS);

@@ -30,8 +30,28 @@ describe('parseRecord for events', () => {
   it('converts every field into its column and appends the origin', () => {
     const parsed = parse(EVENT);
     expect(parsed).toEqual({
-      row: [null, 'Logged In', 'Walter', 'M', 0, 'Frye', null, 'free', 'San Francisco-Oakland-Hayward, CA', 'GET',
-        'Home', 1540919166796, 38, null, 200, 1541105830796, '"Mozilla/5.0"', 39, 'log.json', 7],
+      row: [
+        null,
+        'Logged In',
+        'Walter',
+        'M',
+        0,
+        'Frye',
+        null,
+        'free',
+        'San Francisco-Oakland-Hayward, CA',
+        'GET',
+        'Home',
+        1540919166796,
+        38,
+        null,
+        200,
+        1541105830796,
+        '"Mozilla/5.0"',
+        39,
+        'log.json',
+        7,
+      ],
     });
   });
 
@@ -57,7 +77,9 @@ describe('parseRecord for events', () => {
   });
 
   it('rejects text holding the NUL character, which PostgreSQL and Redshift cannot store', () => {
-    expect(parse({ ...EVENT, location: 'a\u0000b' })).toMatchObject({ reject: { error: /field "location": text contains the NUL character/ } });
+    expect(parse({ ...EVENT, location: 'a\u0000b' })).toMatchObject({
+      reject: { error: /field "location": text contains the NUL character/ },
+    });
   });
 
   it('rejects malformed JSON and non-objects with the whole raw text', () => {
@@ -88,8 +110,20 @@ describe('parseRecord for songs', () => {
   it('converts a song, whatever the key order', () => {
     const reversed = Object.fromEntries(Object.entries(SONG).reverse());
     expect(parse(reversed, SONG_FIELDS)).toEqual({
-      row: [1, 'ARGCY1Y1187B9A4FA5', 36.16778, -86.77836, 'Nashville, TN.', 'Gloriana', 'SOQOTLQ12AB01868D0',
-        'Clementina Santafè', 153.33832, 0, 'log.json', 7],
+      row: [
+        1,
+        'ARGCY1Y1187B9A4FA5',
+        36.16778,
+        -86.77836,
+        'Nashville, TN.',
+        'Gloriana',
+        'SOQOTLQ12AB01868D0',
+        'Clementina Santafè',
+        153.33832,
+        0,
+        'log.json',
+        7,
+      ],
     });
   });
 

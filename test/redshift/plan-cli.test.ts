@@ -15,11 +15,15 @@ describe('sparkify plan', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).not.toContain('Passw0rd-N0t-F0r-Print');
-    expect(stdout).toMatch(/^-- sparkify plan for redshift:\/\/dwhuser:\*\*\*@dwhcluster\.c1a2b3c4d5e6\.us-west-2\.redshift\.amazonaws\.com:5439\/dwh/);
+    expect(stdout).toMatch(
+      /^-- sparkify plan for redshift:\/\/dwhuser:\*\*\*@dwhcluster\.c1a2b3c4d5e6\.us-west-2\.redshift\.amazonaws\.com:5439\/dwh/,
+    );
     const expected = ['create-tables', 'stage-songs', 'stage-events', 'publish'].flatMap(expectedStatements);
     expect(splitStatements(stdout)).toEqual(expected);
     // The parts a reviewer looks for first.
-    expect(stdout).toContain("IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'\nREGION 'us-west-2'\nFORMAT AS JSON 's3://udacity-dend/log_json_path.json'");
+    expect(stdout).toContain(
+      "IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'\nREGION 'us-west-2'\nFORMAT AS JSON 's3://udacity-dend/log_json_path.json'",
+    );
     expect(stdout).toContain('songplay_id BIGINT IDENTITY(1, 1) NOT NULL');
     expect(stdout).toContain('DISTKEY (user_id)\nSORTKEY (start_time);');
     expect(stdout).toMatch(/BEGIN;\n\nDELETE FROM songs;\n\nINSERT INTO songs/);
@@ -36,7 +40,9 @@ describe('sparkify plan', () => {
   it('describes the streamed load for DuckDB and shows COPY FROM STDIN for PostgreSQL, masking its password', () => {
     const duckdb = sparkify(['plan'], tempFolder());
     expect(duckdb.status).toBe(0);
-    expect(duckdb.stdout).toMatch(/-- sparkify reads the song files under .*, checks each record and writes the good ones into Parquet segment files, which DuckDB loads with INSERT INTO staging_songs SELECT/);
+    expect(duckdb.stdout).toMatch(
+      /-- sparkify reads the song files under .*, checks each record and writes the good ones into Parquet segment files, which DuckDB loads with INSERT INTO staging_songs SELECT/,
+    );
     expect(duckdb.stdout).toMatch(/-- Rejected records of both datasets are written to load_errors through DuckDB's Appender/);
     // Songplays in slices of whole days: the count per day, then the INSERT with the slice's bounds named.
     expect(duckdb.stdout).toContain('-- songplays is filled in slices of whole days');

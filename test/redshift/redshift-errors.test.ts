@@ -12,7 +12,13 @@ import { openRedshiftWarehouse, RedshiftWarehouse } from '../../src/warehouses/r
 import { freeLoopbackPort } from '../support/postgres-server.js';
 import { testPostgresUrl } from '../support/test-warehouses.js';
 
-const SERVER = { host: 'dwh.c1a2b3c4d5e6.us-west-2.redshift.amazonaws.com', port: 5439, user: 'dwhuser', database: 'dwh', password: 'Sup3r-Secret-Pw' };
+const SERVER = {
+  host: 'dwh.c1a2b3c4d5e6.us-west-2.redshift.amazonaws.com',
+  port: 5439,
+  user: 'dwhuser',
+  database: 'dwh',
+  password: 'Sup3r-Secret-Pw',
+};
 const COPY = {
   table: 'staging_events',
   source: 's3://udacity-dend/log_data/',
@@ -57,7 +63,9 @@ describe('Redshift connection failures', () => {
     const failure = openRedshiftWarehouse({ kind: 'redshift', url: `redshift://dwhuser:pw@127.0.0.1:${port}/dwh` });
     await expect(failure).rejects.toThrow(WarehouseError);
     await expect(failure).rejects.toThrow(
-      new RegExp(`^Cannot connect to Redshift at 127\\.0\\.0\\.1:${port}: .*inbound rule for TCP port ${port}.*publicly accessible.*internet gateway`),
+      new RegExp(
+        `^Cannot connect to Redshift at 127\\.0\\.0\\.1:${port}: .*inbound rule for TCP port ${port}.*publicly accessible.*internet gateway`,
+      ),
     );
   });
 
@@ -68,7 +76,9 @@ describe('Redshift connection failures', () => {
 
   it('points at DB_USER and DB_PASSWORD on a refused login, never printing the password', () => {
     const error = redshiftConnectError(
-      new WarehouseError('Authentication failed', { cause: driverError(`password authentication failed for user "dwhuser" (${SERVER.password})`, { code: '28P01' }) }),
+      new WarehouseError('Authentication failed', {
+        cause: driverError(`password authentication failed for user "dwhuser" (${SERVER.password})`, { code: '28P01' }),
+      }),
       SERVER,
     );
     expect(error.message).toMatch(/^Authentication failed for user "dwhuser" at dwh\..*:5439: .*Check DB_USER and DB_PASSWORD/);
@@ -107,7 +117,9 @@ describe('Redshift COPY failures', () => {
 
   it('says when the cluster may not assume the role', () => {
     const error = copyError(
-      driverError('User arn:aws:redshift:us-west-2:123456789012:dbuser:dwh/dwhuser is not authorized to assume IAM Role arn:aws:iam::123456789012:role/dwhRole'),
+      driverError(
+        'User arn:aws:redshift:us-west-2:123456789012:dbuser:dwh/dwhuser is not authorized to assume IAM Role arn:aws:iam::123456789012:role/dwhRole',
+      ),
       COPY,
       SERVER,
     );
@@ -116,7 +128,9 @@ describe('Redshift COPY failures', () => {
 
   it('says to set REGION when the bucket is elsewhere', () => {
     const error = copyError(
-      driverError('S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint.,Status 301,Error PermanentRedirect'),
+      driverError(
+        'S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint.,Status 301,Error PermanentRedirect',
+      ),
       COPY,
       SERVER,
     );
@@ -124,8 +138,16 @@ describe('Redshift COPY failures', () => {
   });
 
   it('tells load-data failures (read back into load_errors) from the others', () => {
-    expect(isLoadDataFailure(driverError("Load into table 'staging_events' failed.  Check 'stl_load_errors' system table for details."))).toBe(true);
-    expect(isLoadDataFailure(new WarehouseError('wrapped', { cause: driverError("Load into table 'staging_songs' failed. Check 'sys_load_error_detail' system table for details.") }))).toBe(true);
+    expect(
+      isLoadDataFailure(driverError("Load into table 'staging_events' failed.  Check 'stl_load_errors' system table for details.")),
+    ).toBe(true);
+    expect(
+      isLoadDataFailure(
+        new WarehouseError('wrapped', {
+          cause: driverError("Load into table 'staging_songs' failed. Check 'sys_load_error_detail' system table for details."),
+        }),
+      ),
+    ).toBe(true);
     expect(isLoadDataFailure(driverError('S3ServiceException:Access Denied,Status 403'))).toBe(false);
   });
 });

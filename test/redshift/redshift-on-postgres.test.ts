@@ -152,14 +152,20 @@ describe.skipIf(!POSTGRES)(title("Redshift's load-error readback, run on Postgre
           return (await client.query({ text: sql, values: values as unknown[] | undefined })).rows;
         },
       };
-      const target = { dialect: new RedshiftDialect(), server: { host: 'h', port: 5439, user: 'u', database: 'd' }, description: 'redshift://u@h:5439/d' };
+      const target = {
+        dialect: new RedshiftDialect(),
+        server: { host: 'h', port: 5439, user: 'u', database: 'd' },
+        description: 'redshift://u@h:5439/d',
+      };
       const outcome = await stageWithCopy(session, EVENT_DATASET, settings, target).catch((error: unknown) => error);
-      const { rows } = await client.query('SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY source_file, line_number');
+      const { rows } = await client.query(
+        'SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY source_file, line_number',
+      );
       return { outcome, rows, sent };
     });
   }
 
-  it('reads the latest COPY\'s rejects into load_errors (trimmed, column named) and counts its files', async () => {
+  it("reads the latest COPY's rejects into load_errors (trimmed, column named) and counts its files", async () => {
     const { outcome, rows, sent } = await stage(STL_SETUP, classic({ maxErrors: 5 }), () => undefined);
     expect(outcome).toEqual({ files: 2, bytes: 0, rejected: 2 });
     expect(rows).toEqual([
@@ -177,7 +183,9 @@ describe.skipIf(!POSTGRES)(title("Redshift's load-error readback, run on Postgre
 
   it('still reads the rejects back when COPY stops at MAXERROR, then stops the run', async () => {
     const { outcome, rows } = await stage(STL_SETUP, classic({ maxErrors: 1 }), () => {
-      throw Object.assign(new Error("Load into table 'staging_events' failed.  Check 'stl_load_errors' system table for details."), { code: 'XX000' });
+      throw Object.assign(new Error("Load into table 'staging_events' failed.  Check 'stl_load_errors' system table for details."), {
+        code: 'XX000',
+      });
     });
     expect(outcome).toBeInstanceOf(TooManyRejectsError);
     expect((outcome as Error).message).toMatch(
@@ -187,7 +195,9 @@ describe.skipIf(!POSTGRES)(title("Redshift's load-error readback, run on Postgre
   });
 
   it('reads them from SYS_LOAD_ERROR_DETAIL on Serverless, where no raw line is kept', async () => {
-    const serverless = classic({ warehouse: 'redshift://admin:pw@sparkify.123456789012.us-west-2.redshift-serverless.amazonaws.com:5439/dev' });
+    const serverless = classic({
+      warehouse: 'redshift://admin:pw@sparkify.123456789012.us-west-2.redshift-serverless.amazonaws.com:5439/dev',
+    });
     const { outcome, rows } = await stage(SYS_SETUP, serverless, () => undefined);
     expect(outcome).toEqual({ files: 1, bytes: 0, rejected: 1 });
     expect(rows).toEqual([{ ...FIRST_REJECT, raw_record: null }]);

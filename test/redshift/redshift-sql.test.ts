@@ -54,14 +54,14 @@ describe('Redshift SQL for the classic dwh.cfg', () => {
     expectStatements(songs.slice(1, 3), expectedStatements('serverless-readback'));
   });
 
-  it('names the configured region rather than the cluster\'s, and none when neither is known', async () => {
+  it("names the configured region rather than the cluster's, and none when neither is known", async () => {
     const configured = sqlOf(await planRun(classicSettings({ region: 'us-east-1' })), 'stage-events');
     expect(configured[0]).toContain("\nREGION 'us-east-1'\n");
     const tunnel = sqlOf(await planRun(classicSettings({ warehouse: 'redshift://dwhuser:pw@localhost:5439/dwh' })), 'stage-events');
     expect(tunnel[0]).not.toContain('REGION');
   });
 
-  it('lets each COPY tolerate exactly --max-errors rejects, up to Redshift\'s MAXERROR limit', async () => {
+  it("lets each COPY tolerate exactly --max-errors rejects, up to Redshift's MAXERROR limit", async () => {
     const copy = async (maxErrors: number) => sqlOf(await planRun(classicSettings({ maxErrors })), 'stage-songs')[0]!;
     expect(await copy(10)).toMatch(/\nMAXERROR 11$/);
     expect(await copy(250_000)).toMatch(/\nMAXERROR 100000$/);
@@ -74,12 +74,18 @@ describe('Redshift SQL for the classic dwh.cfg', () => {
   });
 
   it('refuses settings COPY cannot work with, saying what to set', async () => {
-    const noRole = loadSettings({ options: { warehouse: 'redshift://u:p@x.abc.us-west-2.redshift.amazonaws.com:5439/dev', source: 's3://b/p' }, env: {}, cwd: '/' });
+    const noRole = loadSettings({
+      options: { warehouse: 'redshift://u:p@x.abc.us-west-2.redshift.amazonaws.com:5439/dev', source: 's3://b/p' },
+      env: {},
+      cwd: '/',
+    });
     await expect(planRun(noRole)).rejects.toThrow(ConfigError);
     await expect(planRun(noRole)).rejects.toThrow(/\[IAM_ROLE\]/);
 
     const local = classicSettings({ source: '/data/sparkify' });
-    await expect(planRun(local)).rejects.toThrow(/COPY reads only from S3, but the song data .* is \/data\/sparkify\/song_data: give s3:\/\/ locations/);
+    await expect(planRun(local)).rejects.toThrow(
+      /COPY reads only from S3, but the song data .* is \/data\/sparkify\/song_data: give s3:\/\/ locations/,
+    );
 
     const nested = classicSettings({ logJsonPath: 's3://udacity-dend/log_data/log_json_path.json' });
     await expect(planRun(nested)).rejects.toThrow(/lies under the data it describes/);

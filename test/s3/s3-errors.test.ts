@@ -122,9 +122,7 @@ describe('S3 errors print one actionable line', () => {
 
   it('access denied to an anonymous request: suggests credentials instead of --no-sign-request', async () => {
     // As S3 denies it: a bare 403 to the HEAD, an AccessDenied document to the listing.
-    const denying = await proxy((request) =>
-      request.method === 'HEAD' ? { status: 403 } : s3Error(403, 'AccessDenied', 'Access Denied'),
-    );
+    const denying = await proxy((request) => (request.method === 'HEAD' ? { status: 403 } : s3Error(403, 'AccessDenied', 'Access Denied')));
     useAwsEnv({ AWS_REGION: 'us-east-1' });
     await expectOneLine(
       sparkifyRun('--source', 's3://data', '--s3-endpoint', denying.endpoint, '--no-sign-request'),
@@ -153,7 +151,9 @@ describe('S3 errors print one actionable line', () => {
   it('endpoint unreachable (a closed loopback port), from AWS_ENDPOINT_URL_S3 or --s3-endpoint', async () => {
     const port = await closedPort();
     useAwsEnv(serverEnv(`http://127.0.0.1:${port}`));
-    const line = new RegExp(`Cannot reach the S3 endpoint http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) for s3://data: check the network, --s3-endpoint or AWS_ENDPOINT_URL_S3`);
+    const line = new RegExp(
+      `Cannot reach the S3 endpoint http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) for s3://data: check the network, --s3-endpoint or AWS_ENDPOINT_URL_S3`,
+    );
     await expectOneLine(sparkifyRun('--source', 's3://data'), line);
     useAwsEnv(serverEnv(server.endpoint));
     await expectOneLine(sparkifyRun('--source', 's3://data', '--s3-endpoint', `http://127.0.0.1:${port}`), line);
@@ -176,7 +176,10 @@ describe('S3 errors print one actionable line', () => {
       request.method === 'HEAD' ? undefined : s3Error(400, 'ExpiredToken', 'The provided token has expired.'),
     );
     useAwsEnv(serverEnv(expired.endpoint));
-    await expectOneLine(sparkifyRun('--source', 's3://data'), /The AWS credentials have expired \(ExpiredToken\) reading s3:\/\/data\/song_data\/: refresh them/);
+    await expectOneLine(
+      sparkifyRun('--source', 's3://data'),
+      /The AWS credentials have expired \(ExpiredToken\) reading s3:\/\/data\/song_data\/: refresh them/,
+    );
   });
 });
 
@@ -192,7 +195,8 @@ describe('an object that vanished between listing and reading', () => {
 
     await server.deleteObject('data', 'vanishing/a.json');
     await server.deleteObject('data', 'vanishing/b.json');
-    const message = 's3://data/vanishing/a.json vanished between listing and reading (NoSuchKey): it was deleted or renamed while the load ran; run the load again';
+    const message =
+      's3://data/vanishing/a.json vanished between listing and reading (NoSuchKey): it was deleted or renamed while the load ran; run the load again';
     const read = location.read(objects[0]!);
     await expect(read).rejects.toThrow(SourceError);
     await expect(read).rejects.toThrow(message);

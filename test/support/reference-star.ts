@@ -32,7 +32,17 @@ export interface ReferenceStar {
 }
 
 const TEXT_EVENT_FIELDS = [
-  'artist', 'auth', 'firstName', 'gender', 'lastName', 'level', 'location', 'method', 'page', 'song', 'userAgent',
+  'artist',
+  'auth',
+  'firstName',
+  'gender',
+  'lastName',
+  'level',
+  'location',
+  'method',
+  'page',
+  'song',
+  'userAgent',
 ] as const;
 const INTEGER_EVENT_FIELDS = ['itemInSession', 'sessionId', 'status', 'ts'] as const;
 
@@ -188,7 +198,15 @@ export async function computeReferenceStar(dir: string): Promise<ReferenceStar> 
         continue;
       }
       stagingEvents += 1;
-      const event = parsed.value as { page: unknown; song: unknown; artist: unknown; length: unknown; ts: number; userId: unknown; level: unknown };
+      const event = parsed.value as {
+        page: unknown;
+        song: unknown;
+        artist: unknown;
+        length: unknown;
+        ts: number;
+        userId: unknown;
+        level: unknown;
+      };
       if (event.page !== 'NextSong') continue;
       nextSongEvents += 1;
       times.add(event.ts);

@@ -24,7 +24,7 @@ export class LocalLocation implements DataLocation {
   }
 
   async *list(): AsyncGenerator<SourceObject> {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(this.uri);
     } catch {

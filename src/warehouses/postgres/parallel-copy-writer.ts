@@ -15,11 +15,14 @@ export function parallelCopyWriter(writers: readonly TableWriter[]): TableWriter
   if (!first) throw new Error('parallelCopyWriter needs at least one writer');
   // Chunks handed to each session and not yet taken.
   const busy = writers.map(() => 0);
-  const settle = async (work: (writer: TableWriter) => Promise<number | void>): Promise<number> => {
+  const settle = async (work: (writer: TableWriter) => Promise<number | undefined>): Promise<number> => {
     const outcomes = await Promise.allSettled(writers.map(work));
     const failed = outcomes.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
-    return outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' && typeof outcome.value === 'number' ? outcome.value : 0), 0);
+    return outcomes.reduce(
+      (sum, outcome) => sum + (outcome.status === 'fulfilled' && typeof outcome.value === 'number' ? outcome.value : 0),
+      0,
+    );
   };
   return {
     write: (rows) => first.write(rows),
@@ -40,7 +43,10 @@ export function parallelCopyWriter(writers: readonly TableWriter[]): TableWriter
     },
     finish: () => settle((writer) => writer.finish()),
     abort: async () => {
-      await settle((writer) => writer.abort());
+      await settle(async (writer) => {
+        await writer.abort();
+        return undefined;
+      });
     },
   };
 }

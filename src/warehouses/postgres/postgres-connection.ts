@@ -2,7 +2,7 @@
  * How a `ServerTarget` becomes `pg` client settings, and how each client reads values back. Kept apart from
  * the warehouse class so Redshift (same protocol) can reuse it and change only its defaults.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { ServerTarget } from '../warehouse-target.js';
 import type { ServerAddress } from './postgres-errors.js';
 

@@ -40,9 +40,7 @@ const HIGH_WATER_MARK = 256 * 1024;
 export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions): Promise<TableWriter> {
   const { client, table, server } = options;
   const formatter = new CsvRowFormatter(table, options.nulPolicy ?? (table.role === 'errors' ? 'escape' : 'reject'));
-  const stream: CopyStreamQuery = client.query(
-    copyFrom(copyFromStdinSql(table, options.quote), { highWaterMark: HIGH_WATER_MARK }),
-  );
+  const stream: CopyStreamQuery = client.query(copyFrom(copyFromStdinSql(table, options.quote), { highWaterMark: HIGH_WATER_MARK }));
   let failure: WarehouseError | undefined;
   const fail = (error: unknown): WarehouseError => {
     failure ??= error instanceof WarehouseError ? error : statementError(error, `load ${table.name}`, server);

@@ -66,7 +66,8 @@ export function regionOfHost(host: string): string | undefined {
 /** The host of a Redshift target's URL. */
 export function redshiftHost(settings: Settings): string {
   const { warehouse } = settings;
-  if (warehouse.kind !== 'redshift' || !warehouse.url) throw new ConfigError('Not a Redshift warehouse: expected redshift://user:password@host:5439/db');
+  if (warehouse.kind !== 'redshift' || !warehouse.url)
+    throw new ConfigError('Not a Redshift warehouse: expected redshift://user:password@host:5439/db');
   return new URL(warehouse.url).hostname;
 }
 
@@ -94,7 +95,9 @@ export function redshiftStagingSql(spec: DatasetSpec, settings: Settings, dialec
   const source = asPrefix(s3Location(location.files(settings), location.setting, settings));
   const region = copyRegion(settings);
   const clauses = [
-    `COPY ${dialect.quote(spec.table.name)} (${copyColumns(spec.table).map((name) => dialect.quote(name)).join(', ')})`,
+    `COPY ${dialect.quote(spec.table.name)} (${copyColumns(spec.table)
+      .map((name) => dialect.quote(name))
+      .join(', ')})`,
     `FROM ${literal(source)}`,
     `IAM_ROLE ${literal(iamRole)}`,
     ...(region ? [`REGION ${literal(region)}`] : []),
@@ -119,8 +122,9 @@ export function copyColumns(table: TableSpec): string[] {
 /** A parameterised INSERT of `rows` load_errors rows ($1, $2, ... in the table's column order). */
 export function insertLoadErrorsSql(rows: number, dialect: SqlDialect): string {
   const width = LOAD_ERRORS.columns.length;
-  const values = Array.from({ length: rows }, (_, row) =>
-    `(${LOAD_ERRORS.columns.map((_, column) => `$${row * width + column + 1}`).join(', ')})`,
+  const values = Array.from(
+    { length: rows },
+    (_, row) => `(${LOAD_ERRORS.columns.map((_, column) => `$${row * width + column + 1}`).join(', ')})`,
   );
   const columns = LOAD_ERRORS.columns.map((column) => dialect.quote(column.name)).join(', ');
   return `INSERT INTO ${dialect.quote(LOAD_ERRORS.name)} (${columns})\nVALUES ${values.join(',\n       ')}`;

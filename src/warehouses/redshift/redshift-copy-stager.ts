@@ -45,7 +45,11 @@ export async function stageWithCopy(
     await session.query(sql.copy);
   } catch (error) {
     if (!isLoadDataFailure(error)) {
-      throw copyError(error, { table: spec.table.name, source: sql.source, iamRole: sql.iamRole, region: copyRegion(settings) }, target.server);
+      throw copyError(
+        error,
+        { table: spec.table.name, source: sql.source, iamRole: sql.iamRole, region: copyRegion(settings) },
+        target.server,
+      );
     }
     const rejects = await readRejects(session, sql.readErrors, spec);
     await insertRejects(session, rejects, target.dialect);

@@ -83,7 +83,10 @@ export class RedshiftDialect extends PostgresDialect {
   /** The fact table's single-column primary key is an IDENTITY column when the warehouse numbers songplays. */
   protected override columnDefinition(table: TableSpec, column: ColumnSpec): string {
     const numbered =
-      this.capabilities.identitySongplayIds && table.role === 'fact' && table.primaryKey?.length === 1 && table.primaryKey[0] === column.name;
+      this.capabilities.identitySongplayIds &&
+      table.role === 'fact' &&
+      table.primaryKey?.length === 1 &&
+      table.primaryKey[0] === column.name;
     if (!numbered) return super.columnDefinition(table, column);
     return `${this.quote(column.name)} ${this.columnType(column)} IDENTITY(1, 1) NOT NULL`;
   }
@@ -104,7 +107,9 @@ export class RedshiftDialect extends PostgresDialect {
     const sortKey = table.sortKey ? [`SORTKEY (${table.sortKey.map((name) => this.quote(name)).join(', ')})`] : [];
     switch (table.role) {
       case 'fact': {
-        const distribution = table.distributionKey ? ['DISTSTYLE KEY', `DISTKEY (${this.quote(table.distributionKey)})`] : ['DISTSTYLE EVEN'];
+        const distribution = table.distributionKey
+          ? ['DISTSTYLE KEY', `DISTKEY (${this.quote(table.distributionKey)})`]
+          : ['DISTSTYLE EVEN'];
         return `\n${[...distribution, ...sortKey].join('\n')}`;
       }
       case 'dimension':

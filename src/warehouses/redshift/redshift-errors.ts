@@ -71,7 +71,8 @@ export function redshiftConnectError(error: unknown, server: ServerAddress): War
     );
   }
   // Not a connection problem (a missing privilege on the schema, say): PostgreSQL's message, in Redshift's name.
-  if (error instanceof WarehouseError) return new WarehouseError(error.message.replaceAll('PostgreSQL', 'Redshift'), { cause: error.cause ?? error });
+  if (error instanceof WarehouseError)
+    return new WarehouseError(error.message.replaceAll('PostgreSQL', 'Redshift'), { cause: error.cause ?? error });
   return fail(`Cannot connect to Redshift at ${at}: ${said}`);
 }
 
@@ -102,9 +103,12 @@ export function copyError(error: unknown, copy: CopyContext, server: ServerAddre
   }
   if (/PermanentRedirect|Status 301|must be addressed using the specified endpoint|different region/i.test(text)) {
     const named = copy.region ? `COPY named region ${copy.region}, ` : '';
-    return fail(`bucket "${bucket}" is in another region: ${named}set the bucket's region with REGION in dwh.cfg's [SPARKIFY] section or --region`);
+    return fail(
+      `bucket "${bucket}" is in another region: ${named}set the bucket's region with REGION in dwh.cfg's [SPARKIFY] section or --region`,
+    );
   }
-  if (/NoSuchBucket|bucket does not exist/i.test(text)) return fail(`there is no bucket "${bucket}": check the s3:// locations in dwh.cfg's [S3]`);
+  if (/NoSuchBucket|bucket does not exist/i.test(text))
+    return fail(`there is no bucket "${bucket}": check the s3:// locations in dwh.cfg's [S3]`);
   if (/prefix .* does not exist|no such key|NoSuchKey|Status 404/i.test(text)) {
     return fail(`nothing was found there: check the s3:// locations in dwh.cfg's [S3] (SONG_DATA, LOG_DATA, LOG_JSONPATH)`);
   }

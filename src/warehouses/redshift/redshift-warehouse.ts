@@ -75,7 +75,11 @@ export class RedshiftWarehouse extends PostgresWarehouse {
       query: async (sql, values) => (await client.query({ text: sql, values: values as unknown[] | undefined })).rows,
     };
     try {
-      return await stageWithCopy(session, dataset, settings, { dialect: this.dialect, server: this.server(), description: this.description });
+      return await stageWithCopy(session, dataset, settings, {
+        dialect: this.dialect,
+        server: this.server(),
+        description: this.description,
+      });
     } finally {
       await client.end().catch(() => undefined);
     }

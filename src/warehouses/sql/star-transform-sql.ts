@@ -174,32 +174,33 @@ WHERE pick = 1`,
       // share that triple the lowest song_id is taken, so a play is never counted twice. The literal
       // quotes that wrap many userAgent values in the raw logs are removed.
       select: songplaysSelect(),
-      slices: sliceTarget && rowId
-        ? {
-            targetPlays: sliceTarget,
-            // The day in exact integer arithmetic (ts less its non-negative remainder is a multiple of a day).
-            playsPerDay: `SELECT CAST((ts - MOD(MOD(ts, ${DAY_MS}) + ${DAY_MS}, ${DAY_MS})) / ${DAY_MS} AS BIGINT) AS day, COUNT(*) AS plays
+      slices:
+        sliceTarget && rowId
+          ? {
+              targetPlays: sliceTarget,
+              // The day in exact integer arithmetic (ts less its non-negative remainder is a multiple of a day).
+              playsPerDay: `SELECT CAST((ts - MOD(MOD(ts, ${DAY_MS}) + ${DAY_MS}, ${DAY_MS})) / ${DAY_MS} AS BIGINT) AS day, COUNT(*) AS plays
 FROM staging_events
 WHERE page = 'NextSong'
 GROUP BY 1
 ORDER BY 1`,
-            // Computed once for all slices: the song matches (0.6 s of CPU a slice at 1.65 million plays), and
-            // each event file's rank in byte order, which the numbering sorts instead of the file's path:
-            // without the paths (86 bytes each at L) a slice's numbering holds about 60 MB instead of 250 MB
-            // and no longer spills.
-            prepare: [
-              `CREATE TEMPORARY TABLE ${SLICE_SONG_MATCHES} AS\n${songMatches}`,
-              `CREATE TEMPORARY TABLE ${SLICE_EVENT_FILES} AS
+              // Computed once for all slices: the song matches (0.6 s of CPU a slice at 1.65 million plays), and
+              // each event file's rank in byte order, which the numbering sorts instead of the file's path:
+              // without the paths (86 bytes each at L) a slice's numbering holds about 60 MB instead of 250 MB
+              // and no longer spills.
+              prepare: [
+                `CREATE TEMPORARY TABLE ${SLICE_SONG_MATCHES} AS\n${songMatches}`,
+                `CREATE TEMPORARY TABLE ${SLICE_EVENT_FILES} AS
 SELECT source_file, ROW_NUMBER() OVER (ORDER BY ${dialect.byteOrder('source_file')}) AS file_rank
 FROM (SELECT DISTINCT source_file FROM staging_events WHERE page = 'NextSong') files`,
-            ],
-            select: (slice) => {
-              const inSlice: SliceFilter = (e) => ` AND ${e}ts >= ${slice.from} AND ${e}ts < ${slice.to}`;
-              return numberedSelect(inSlice, `${slice.before} + `, rowId, true);
-            },
-            cleanup: [`DROP TABLE ${SLICE_SONG_MATCHES}`, `DROP TABLE ${SLICE_EVENT_FILES}`],
-          }
-        : undefined,
+              ],
+              select: (slice) => {
+                const inSlice: SliceFilter = (e) => ` AND ${e}ts >= ${slice.from} AND ${e}ts < ${slice.to}`;
+                return numberedSelect(inSlice, `${slice.before} + `, rowId, true);
+              },
+              cleanup: [`DROP TABLE ${SLICE_SONG_MATCHES}`, `DROP TABLE ${SLICE_EVENT_FILES}`],
+            }
+          : undefined,
     },
     {
       table: TIME,
