@@ -66,7 +66,7 @@ export function formatReport(report: BenchReport): string {
     const theirAnswers =
       result.handWrittenMismatches.length === 0 ? '' : ` (hand-written differs: ${result.handWrittenMismatches.join('; ')})`;
     lines.push(
-      `| ${result.scale.name} | ${n(summary.songs.files)} | ${n(summary.events.read)} | ${seconds(mine.wallSeconds)}${spread(result.sparkifyWallSeconds)} | ` +
+      `| ${result.scale.name} | ${n(summary.songs.filesRead)} | ${n(summary.events.read)} | ${seconds(mine.wallSeconds)}${spread(result.sparkifyWallSeconds)} | ` +
         `${seconds(mine.cpuSeconds)} | ${n(mine.peakMemoryMB)} MB | ${theirTime} | ` +
         `${seconds(theirs.cpuSeconds)} | ${n(theirs.peakMemoryMB)} MB | ${ratio} | ${answers}${theirAnswers} |`,
     );
@@ -81,7 +81,7 @@ export function formatReport(report: BenchReport): string {
     const publish = stage.publish ?? Number.NaN;
     const other = sparkify.process.wallSeconds - songs - events - publish - (stage['create-tables'] ?? 0);
     lines.push(
-      `| ${scale.name} | list, read, check, stage songs | ${n(songs, 2)} | ${n(summary.songs.files / songs)} files/s, ${n(summary.songs.bytes / 1e6 / songs, 1)} MB/s |`,
+      `| ${scale.name} | list, read, check, stage songs | ${n(songs, 2)} | ${n(summary.songs.filesRead / songs)} files/s, ${n(summary.songs.bytes / 1e6 / songs, 1)} MB/s |`,
       `| ${scale.name} | list, read, check, stage events | ${n(events, 2)} | ${n(summary.events.read / events)} events/s, ${n(summary.events.bytes / 1e6 / events, 1)} MB/s |`,
       `| ${scale.name} | transform and publish | ${n(publish, 2)} | ${n(summary.tables.songplays / publish)} songplays/s |`,
       `| ${scale.name} | start-up, create tables, counts, close | ${n(other, 2)} | |`,

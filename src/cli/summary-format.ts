@@ -8,7 +8,7 @@ import { formatTable } from './text-table.js';
 export function formatRunSummary(summary: RunSummary): string {
   const sources = formatTable(
     [sourceRow('songs', summary.songs), sourceRow('events', summary.events)],
-    ['source', 'files', 'read', 'staged', 'rejected', 'location'],
+    ['source', 'new', 'changed', 'unchanged', 'removed', 'read', 'staged', 'rejected', 'location'],
   );
   const tables = formatTable(
     Object.entries(summary.tables).map(([table, rows]) => ({ table, rows })),
@@ -18,8 +18,12 @@ export function formatRunSummary(summary: RunSummary): string {
   const stages = Object.entries(summary.seconds)
     .map(([stage, seconds]) => `${stage} ${seconds.toFixed(2)}s`)
     .join(', ');
+  const what = summary.bundledSample ? 'the bundled sample' : 'the source';
+  const headline = summary.published
+    ? `Run ${summary.runId} (${summary.mode}) loaded ${what} into ${summary.warehouse} and published the star schema`
+    : `Run ${summary.runId}: nothing new${summary.nothingNewSince ? ` since run ${summary.nothingNewSince.runId} (${summary.nothingNewSince.finishedAt.toISOString()})` : ''}; no table changed in ${summary.warehouse}`;
   const lines = [
-    `Loaded ${summary.bundledSample ? 'the bundled sample' : 'the source'} into ${summary.warehouse}`,
+    headline,
     '',
     sources,
     '',
@@ -29,6 +33,12 @@ export function formatRunSummary(summary: RunSummary): string {
   ];
   if (summary.rejected > 0) {
     lines.push(`rejected records: ${summary.rejected} (allowed by --max-errors ${summary.maxErrors}); see the load_errors table`);
+  }
+  const removed = summary.songs.files.removed + summary.events.files.removed;
+  if (removed > 0) {
+    lines.push(
+      `files removed from the source since they were loaded: ${removed}; their records stay until \`sparkify run --full-refresh\``,
+    );
   }
   const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
   if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);
@@ -42,7 +52,10 @@ export function formatRunSummary(summary: RunSummary): string {
 function sourceRow(source: string, dataset: DatasetSummary): Record<string, unknown> {
   return {
     source,
-    files: dataset.files,
+    new: dataset.files.new,
+    changed: dataset.files.changed,
+    unchanged: dataset.files.unchanged,
+    removed: dataset.files.removed,
     read: dataset.read,
     staged: dataset.staged,
     rejected: dataset.rejected,

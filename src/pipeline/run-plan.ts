@@ -4,6 +4,7 @@
  * plannedPublish), so the plan cannot drift from the run. `sparkify plan` prints it.
  */
 import type { Settings } from '../config/settings.js';
+import { BATCH_ERRORS, BATCH_EVENTS, BATCH_SONGS } from '../schema/ledger-tables.js';
 import { LOAD_ERRORS } from '../schema/staging-tables.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
@@ -12,7 +13,9 @@ import type { WarehouseTarget } from '../warehouses/warehouse-target.js';
 import { EVENT_DATASET, SONG_DATASET, type DatasetSpec } from './dataset-stager.js';
 import type { StageName } from './progress.js';
 import { prepareLoadStatements } from './schema-setup.js';
-import { plannedPublish } from './star-publisher.js';
+import { ledgerStatements, runRecordStatement, type RunRecord } from './run-record.js';
+import { batchStatements } from './schema-setup.js';
+import { publishStatements } from './star-publisher.js';
 
 /** One step of a run: a statement as the warehouse receives it, a comment saying why, or both. */
 export interface PlannedStatement {
@@ -28,6 +31,24 @@ export interface PlannedStatement {
 interface WarehousePlanner {
   readonly dialect: SqlDialect;
   staging(settings: Settings): PlannedStatement[];
+  /** The warehouse COPYs the whole source into staging itself (no batch, no ledger, a full publish). */
+  readonly storage?: boolean;
+}
+
+function planRecord(mode: RunRecord['mode']): RunRecord {
+  const at = new Date(0);
+  return {
+    runId: 0,
+    startedAt: at,
+    finishedAt: at,
+    status: 'succeeded',
+    mode,
+    recordsRead: 0,
+    recordsRejected: 0,
+    version: '',
+    settings: {},
+    seconds: {},
+  };
 }
 
 const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
@@ -40,16 +61,55 @@ const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
  * @example
  * for (const step of await planRun(loadSettings({ configFile: 'dwh.cfg' }))) console.log(step.sql);
  */
-export async function planRun(settings: Settings): Promise<PlannedStatement[]> {
-  const { dialect, staging } = await plannerFor(settings.warehouse);
-  const publish = plannedPublish(dialect).map((step): PlannedStatement => ({ stage: 'publish', ...step }));
+export async function planRun(settings: Settings, options: { fullRefresh?: boolean } = {}): Promise<PlannedStatement[]> {
+  const { dialect, staging, storage = false } = await plannerFor(settings.warehouse);
+  const kind = storage || options.fullRefresh ? 'full' : 'incremental';
+  const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch' }).map(
+    (step): PlannedStatement => ({ stage: 'publish', ...step }),
+  );
+  const record = storage ? [] : ledgerStatements(dialect, 0, new Date(0), kind === 'full');
+  const batch = storage ? [] : batchStatements(dialect, 'create');
   const steps: PlannedStatement[] = [
-    ...prepareLoadStatements(dialect).map((sql): PlannedStatement => ({ stage: 'create-tables', sql })),
+    ...prepareLoadStatements(dialect, { storage }).map((sql): PlannedStatement => ({ stage: 'create-tables', sql })),
+    ...batch.map(
+      (sql, index): PlannedStatement => ({
+        stage: 'create-tables',
+        sql,
+        ...(index === 0
+          ? {
+              comment:
+                "This run's records go to batch tables first. The ledger (sparkify_files) is read: only files that are new or " +
+                'changed since they were loaded are read (every file with --full-refresh; the days of --from/--to for logs).',
+            }
+          : {}),
+      }),
+    ),
     ...staging(settings),
-    { stage: 'publish', sql: 'BEGIN', comment: 'One transaction: readers see the old star tables or the new ones, never a mix.' },
+    {
+      stage: 'publish',
+      sql: 'BEGIN',
+      comment:
+        'One transaction: readers see the old tables or the new ones, never a mix; the ledger and the run record commit with them.' +
+        (storage ? '' : '\nA run that finds nothing new publishes nothing: it only records itself in sparkify_runs.') +
+        (kind === 'incremental' ? '\nShown: an incremental publish. The first load and --full-refresh rebuild every table instead.' : ''),
+    },
     ...publish,
+    ...record.map(
+      (sql, index): PlannedStatement => ({
+        stage: 'publish',
+        sql,
+        ...(index === 0 ? { comment: 'The ledger rows of the files loaded, with their records counted (read = staged + rejected).' } : {}),
+      }),
+    ),
+    {
+      stage: 'publish',
+      sql: runRecordStatement(dialect, planRecord(storage ? 'full-refresh' : kind === 'full' ? 'full-refresh' : 'incremental')),
+      comment: "The run's row in sparkify_runs (settings with secrets masked), with the star tables' counts read just before.",
+    },
     { stage: 'publish', sql: 'COMMIT' },
-    { stage: 'publish', comment: 'Then read-only COUNT(*) queries on the staging and star tables, for the summary.' },
+    ...(batch.length > 0
+      ? [{ stage: 'publish' as const, sql: batchStatements(dialect, 'drop').join(';\n'), comment: 'The batch tables are dropped.' }]
+      : []),
   ];
   const mask = secretMasker(settings.warehouse);
   return steps.map((step) => ({
@@ -126,7 +186,7 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
             },
           ];
         });
-      return { dialect, staging };
+      return { dialect, staging, storage: true };
     }
   }
 }
@@ -140,22 +200,23 @@ interface StreamedLoad {
 /** The staging step of a warehouse that sparkify feeds itself: `load(table)` is its bulk-load statement. */
 function streamedStaging(settings: Settings, load: (table: TableSpec) => string | undefined, how: StreamedLoad): PlannedStatement[] {
   const locations: Record<DatasetSpec['name'], string> = { songs: settings.songData, events: settings.logData };
-  const errors = load(LOAD_ERRORS);
+  const errors = load(BATCH_ERRORS);
   const steps: PlannedStatement[] = [
     {
       stage: SONG_DATASET.stage,
       ...(errors === undefined ? {} : { sql: errors }),
-      comment: `Rejected records of both datasets are written to ${LOAD_ERRORS.name} through ${how.errors} while the two loads run.`,
+      comment: `Rejected records of both datasets are written to ${BATCH_ERRORS.name} through ${how.errors} while the two loads run.`,
     },
   ];
   for (const dataset of DATASETS) {
-    const sql = load(dataset.table);
+    const table = dataset.name === 'songs' ? BATCH_SONGS : BATCH_EVENTS;
+    const sql = load(table);
     steps.push({
       stage: dataset.stage,
       ...(sql === undefined ? {} : { sql }),
       comment:
         `sparkify reads the ${dataset.name === 'songs' ? 'song' : 'log'} files under ${locations[dataset.name]} (local files in worker ` +
-        `threads on every core), checks each record and writes the good ones ${how.rows(dataset.table)}.`,
+        `threads on every core), checks each record and writes the good ones ${how.rows(table)}.`,
     });
   }
   return steps;

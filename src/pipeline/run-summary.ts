@@ -1,16 +1,22 @@
 /**
- * What a run reports: per-source reconciliation (read = staged + rejected), star table sizes, the share of
- * songplays matched to a song, and time per stage.
+ * What a run reports: per-source files new / changed / unchanged / removed and the reconciliation of the
+ * records it loaded (read = staged + rejected), star table sizes, the share of songplays matched to a song,
+ * and time per stage.
  */
+import type { FileCounts } from './file-selection.js';
+import type { RunMode } from './run-record.js';
 import type { StageName } from './progress.js';
 
 /** How one dataset's load reconciles. */
 export interface DatasetSummary {
   /** The folder or S3 prefix read. */
   readonly location: string;
-  readonly files: number;
+  /** The source's files against the ledger: new, changed, unchanged, removed. */
+  readonly files: FileCounts;
+  /** Files this run read (new and changed, or all of them on a full refresh). */
+  readonly filesRead: number;
   readonly bytes: number;
-  /** Records found in the files. Always equals staged + rejected. */
+  /** Records found in the files read. Always equals staged + rejected. */
   readonly read: number;
   readonly staged: number;
   readonly rejected: number;
@@ -23,6 +29,13 @@ export interface RunSummary {
   /** The warehouse written, without secrets. */
   readonly warehouse: string;
   readonly bundledSample: boolean;
+  /** This run's id in `sparkify_runs`. */
+  readonly runId: number;
+  readonly mode: RunMode;
+  /** False for a run that found nothing new and changed no table. */
+  readonly published: boolean;
+  /** With `published` false: the latest run that published. */
+  readonly nothingNewSince?: { readonly runId: number; readonly finishedAt: Date };
   readonly songs: DatasetSummary;
   readonly events: DatasetSummary;
   /** Row counts of the star tables after publishing. */
@@ -30,7 +43,7 @@ export interface RunSummary {
   /** Songplays with a song_id, over all songplays (0 when there are none). */
   readonly matchedShare: number;
   readonly matchedSongplays: number;
-  /** Rejected records, found in `load_errors`. */
+  /** Records this run rejected, now in `load_errors`. */
   readonly rejected: number;
   readonly maxErrors: number;
   /** Seconds per stage. */

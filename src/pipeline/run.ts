@@ -1,10 +1,15 @@
 /**
- * The library's entry points, one per CLI verb: `run` (create what is missing, load, publish), `etl` (the
- * same on existing tables), and `createTables` (drop and recreate everything).
+ * The library's entry points, one per CLI verb: `run` (create what is missing, load what is new, publish),
+ * `etl` (the same), and `createTables` (drop and recreate everything).
+ *
+ * A run is incremental: the ledger (`sparkify_files`) says which files are loaded; only new and changed
+ * files are read, into batch tables; one transaction then moves the batch into staging, brings the star
+ * tables up to date, and writes the ledger and the run's row of `sparkify_runs`. A crash before that commit
+ * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { TooManyRejectsError } from '../errors.js';
-import { LOAD_ERRORS } from '../schema/staging-tables.js';
+import { ConfigError, TooManyRejectsError } from '../errors.js';
+import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS } from '../schema/ledger-tables.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
 import { withWarehouse } from '../warehouses/open-warehouse.js';
@@ -12,32 +17,43 @@ import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
+import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
+import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
-import { prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
-import { countRows, measureStarSchema, publishStarSchema } from './star-publisher.js';
+import { maskedSettings, sparkifyVersion } from './run-settings.js';
+import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
+import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 
 /** Options of `run` and `etl`: settings (or the inputs to resolve them) and an optional progress listener. */
 export interface RunOptions extends LoadSettingsInput {
   /** Already-resolved settings; when given, `options`, `configFile`, `env` and `cwd` are ignored. */
   readonly settings?: Settings;
   readonly onProgress?: ProgressListener;
+  /** Rebuild everything from the source as it is now, whatever the ledger says. */
+  readonly fullRefresh?: boolean;
+  /** Load, or reload, only the log files of these days (song files load incrementally as usual). */
+  readonly backfill?: Backfill;
 }
 
 /**
- * Loads the source into staging and publishes the star schema, creating missing tables first.
+ * Loads what is new in the source and publishes the star schema, creating missing tables first.
  *
  * @example
  * const summary = await run({ options: { source: './my-data', warehouse: 'duckdb:my.duckdb' } });
- * console.log(summary.tables.songplays);
+ * console.log(summary.tables.songplays, summary.songs.files.new);
  */
 export async function run(options: RunOptions = {}): Promise<RunSummary> {
   return etl(options);
 }
 
-/** Same as `run`: staging is always rebuilt and the star tables created when missing. */
+/** Same as `run`, the classic etl.py's name. */
 export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   const settings = options.settings ?? loadSettings(options);
+  if (options.fullRefresh && options.backfill)
+    throw new ConfigError('--full-refresh reloads every day already: give it or --from/--to, not both');
+  const mode: RunMode = options.fullRefresh ? 'full-refresh' : options.backfill ? 'backfill' : 'incremental';
+  const startedAt = new Date();
   const started = performance.now();
   const seconds: Partial<Record<StageName, number>> = {};
   const timed = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
@@ -50,60 +66,203 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   };
 
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
-    await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect)));
-    let songs: DatasetSummary;
-    let events: DatasetSummary;
-    if (warehouse.stageFromStorage) {
-      // The warehouse reads the files itself (Redshift's COPY from S3); none passes through this process.
-      songs = await timed('stage-songs', () => stageInWarehouse(warehouse, settings, SONG_DATASET, options.onProgress));
-      events = await timed('stage-events', () => stageInWarehouse(warehouse, settings, EVENT_DATASET, options.onProgress));
-    } else {
-      const songLocation = await openLocation(settings.songData, settings.s3);
-      const eventLocation = await openLocation(settings.logData, settings.s3);
-      const rejects = await warehouse.openWriter(LOAD_ERRORS);
-      try {
-        songs = await timed('stage-songs', () => stage(warehouse, songLocation, SONG_DATASET, rejects, options.onProgress));
-        events = await timed('stage-events', () => stage(warehouse, eventLocation, EVENT_DATASET, rejects, options.onProgress));
-      } finally {
-        await rejects.finish();
-      }
-    }
-    const rejected = songs.rejected + events.rejected;
-    if (rejected > settings.maxErrors) {
-      throw new TooManyRejectsError(rejected, settings.maxErrors, `the load_errors table in ${describeTarget(settings.warehouse)}`);
-    }
-    await timed('publish', () => publishStarSchema(warehouse));
-    const star = await measureStarSchema(warehouse);
-    return {
-      warehouse: describeTarget(settings.warehouse),
-      bundledSample: settings.bundledSample,
-      songs,
-      events,
-      ...star,
-      rejected,
-      maxErrors: settings.maxErrors,
+    const storage = warehouse.stageFromStorage !== undefined;
+    // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
+    const recordedMode: RunMode = storage ? 'full-refresh' : mode;
+    await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
+    const runId = await nextRunId(warehouse);
+    const record = (status: RunRecord['status'], summary: RunSummary | undefined, error?: string): RunRecord => ({
+      runId,
+      startedAt,
+      finishedAt: new Date(),
+      status,
+      mode: recordedMode,
+      songFiles: summary?.songs.files,
+      eventFiles: summary?.events.files,
+      recordsRead: (summary?.songs.read ?? 0) + (summary?.events.read ?? 0),
+      recordsRejected: summary?.rejected ?? 0,
+      songplays: summary?.tables.songplays,
+      version: sparkifyVersion(),
+      settings: maskedSettings(settings),
       seconds,
+      error,
+      details: summary,
+    });
+    try {
+      const loaded = storage
+        ? await stageInWarehouseAll(warehouse, settings, timed, options.onProgress)
+        : await stageBatch(warehouse, settings, options, timed);
+      const rejected = loaded.songs.rejected + loaded.events.rejected;
+      if (rejected > settings.maxErrors) {
+        const table = storage ? 'load_errors' : 'batch_load_errors';
+        throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
+      }
+      const base = {
+        warehouse: describeTarget(settings.warehouse),
+        bundledSample: settings.bundledSample,
+        runId,
+        mode: recordedMode,
+        songs: loaded.songs,
+        events: loaded.events,
+        rejected,
+        maxErrors: settings.maxErrors,
+      };
+      if (loaded.nothingNew) {
+        const latest = await latestPublishingRun(warehouse);
+        const summary = finish({ ...base, published: false, nothingNewSince: latest, ...(await measureStarSchema(warehouse)) });
+        await warehouse.execute(runRecordStatement(warehouse.dialect, record('no-op', summary)));
+        await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
+        return summary;
+      }
+      const publishMode: PublishMode = { kind: storage || loaded.full ? 'full' : 'incremental', records: storage ? 'staging' : 'batch' };
+      const ledger = storage ? [] : ledgerStatements(warehouse.dialect, runId, new Date(), publishMode.kind === 'full');
+      let star: Awaited<ReturnType<typeof measureStarSchema>> | undefined;
+      await timed('publish', () =>
+        publishStarSchema(warehouse, publishMode, {
+          record: ledger,
+          beforeCommit: async () => {
+            star = await measureStarSchema(warehouse);
+            const summary = finish({ ...base, published: true, ...star });
+            await warehouse.execute(runRecordStatement(warehouse.dialect, record('succeeded', summary)));
+          },
+        }),
+      );
+      if (!storage) await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
+      return finish({ ...base, published: true, ...star! });
+    } catch (error) {
+      // The failure is recorded on its own; recording it must never hide it.
+      await warehouse
+        .execute(runRecordStatement(warehouse.dialect, record('failed', undefined, (error as Error).message)))
+        .catch(() => undefined);
+      throw error;
+    }
+  });
+
+  function finish(summary: Omit<RunSummary, 'seconds' | 'totalSeconds' | 'peakMemoryMB'>): RunSummary {
+    return {
+      ...summary,
+      seconds: { ...seconds },
       totalSeconds: (performance.now() - started) / 1000,
       // maxRSS is in kilobytes.
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-  });
+  }
 }
 
-/** Drops and creates every table (staging, load_errors, star), like the classic create_tables.py. */
+/** Drops and creates every table (staging, load_errors, star, ledger, runs), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
   const settings = options.settings ?? loadSettings(options);
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
-    await executeAll(warehouse, resetSchemaStatements(warehouse.dialect));
-    return {
-      warehouse: describeTarget(settings.warehouse),
-      tables: ['staging_events', 'staging_songs', 'load_errors', 'songplays', 'users', 'songs', 'artists', 'time'],
-    };
+    const { statements, tables } = resetSchemaStatements(warehouse.dialect);
+    await executeAll(warehouse, statements);
+    return { warehouse: describeTarget(settings.warehouse), tables };
   });
 }
 
-async function executeAll(warehouse: Warehouse, statements: readonly string[]): Promise<void> {
-  for (const statement of statements) await warehouse.execute(statement);
+type Timed = <T>(stage: StageName, work: () => Promise<T>) => Promise<T>;
+
+/** What the load before the publish gives. */
+interface LoadedBatch {
+  readonly songs: DatasetSummary;
+  readonly events: DatasetSummary;
+  /** Nothing to publish: no file is new or changed (and none is to be reloaded). */
+  readonly nothingNew: boolean;
+  /** The publish rebuilds everything: a full refresh, or the first load. */
+  readonly full: boolean;
+}
+
+/** Lists both datasets against the ledger and stages the files to load into the batch tables. */
+async function stageBatch(warehouse: Warehouse, settings: Settings, options: RunOptions, timed: Timed): Promise<LoadedBatch> {
+  await executeAll(warehouse, batchStatements(warehouse.dialect, 'create'));
+  const songLedger = await readLedger(warehouse, 'songs');
+  const eventLedger = await readLedger(warehouse, 'events');
+  // The first load (an empty ledger) publishes as a full refresh does: the same tables, built faster.
+  const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0);
+  const songLocation = await openLocation(settings.songData, settings.s3);
+  const eventLocation = await openLocation(settings.logData, settings.s3);
+  const files = await warehouse.openWriter(BATCH_FILES);
+  const rejects = await warehouse.openWriter(BATCH_ERRORS);
+  let songs: DatasetSummary;
+  let events: DatasetSummary;
+  try {
+    const songSelection = selectFiles(songLocation, songLedger, files, { dataset: 'songs', everything: full });
+    const eventSelection = selectFiles(eventLocation, eventLedger, files, {
+      dataset: 'events',
+      everything: full,
+      backfill: options.backfill,
+    });
+    songs = await timed('stage-songs', async () => {
+      const counts = await stage(warehouse, songSelection.location, { ...SONG_DATASET, table: BATCH_SONGS }, rejects, options.onProgress);
+      await songSelection.flush();
+      return summarise(songLocation, counts, songSelection.counts);
+    });
+    events = await timed('stage-events', async () => {
+      const counts = await stage(
+        warehouse,
+        eventSelection.location,
+        { ...EVENT_DATASET, table: BATCH_EVENTS },
+        rejects,
+        options.onProgress,
+      );
+      await eventSelection.flush();
+      return summarise(eventLocation, counts, eventSelection.counts);
+    });
+  } catch (error) {
+    await Promise.all([files.abort(), rejects.abort()].map((aborted) => aborted.catch(() => undefined)));
+    throw error;
+  }
+  await files.finish();
+  await rejects.finish();
+  const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
+  return { songs, events, full, nothingNew: loadedFiles === 0 && !full };
+}
+
+function summarise(location: DataLocation, counts: StagedCounts & { stagedInWarehouse: number }, files: FileCounts): DatasetSummary {
+  return {
+    location: location.uri,
+    files: { ...files },
+    filesRead: counts.files,
+    bytes: counts.bytes,
+    read: counts.read,
+    staged: counts.stagedInWarehouse,
+    rejected: counts.rejected,
+    skippedFiles: location.skipped.length,
+  };
+}
+
+async function stage(
+  warehouse: Warehouse,
+  location: DataLocation,
+  spec: DatasetSpec,
+  rejects: TableWriter,
+  onProgress: ProgressListener | undefined,
+): Promise<StagedCounts & { stagedInWarehouse: number }> {
+  const writer = await warehouse.openWriter(spec.table);
+  let counts: StagedCounts;
+  try {
+    counts = await stageDataset(location, spec, writer, rejects, onProgress);
+  } catch (error) {
+    await writer.abort().catch(() => undefined);
+    throw error;
+  }
+  await writer.finish();
+  // Reconcile against the warehouse itself, not only our own counters.
+  return { ...counts, stagedInWarehouse: await countRows(warehouse, spec.table.name) };
+}
+
+/**
+ * Both datasets staged by the warehouse itself (Redshift's COPY from S3, which reads the whole prefix):
+ * staging is rebuilt and the publish is full; each is reconciled like a streamed load.
+ */
+async function stageInWarehouseAll(
+  warehouse: Warehouse,
+  settings: Settings,
+  timed: Timed,
+  onProgress: ProgressListener | undefined,
+): Promise<LoadedBatch> {
+  const songs = await timed('stage-songs', () => stageInWarehouse(warehouse, settings, SONG_DATASET, onProgress));
+  const events = await timed('stage-events', () => stageInWarehouse(warehouse, settings, EVENT_DATASET, onProgress));
+  return { songs, events, full: true, nothingNew: false };
 }
 
 /** One dataset staged by the warehouse itself; reconciled like a streamed load (read = staged + rejected). */
@@ -121,7 +280,9 @@ async function stageInWarehouse(
   onProgress?.({ stage: spec.stage, files: result.files, records: read, bytes: result.bytes, done: true });
   return {
     location: spec.name === 'songs' ? settings.songData : settings.logData,
-    files: result.files,
+    // COPY reads the whole prefix every run: every file counts as new.
+    files: { new: result.files, changed: 0, unchanged: 0, removed: 0 },
+    filesRead: result.files,
     bytes: result.bytes,
     read,
     staged,
@@ -130,31 +291,6 @@ async function stageInWarehouse(
   };
 }
 
-async function stage(
-  warehouse: Warehouse,
-  location: DataLocation,
-  spec: DatasetSpec,
-  rejects: TableWriter,
-  onProgress: ProgressListener | undefined,
-): Promise<DatasetSummary> {
-  const writer = await warehouse.openWriter(spec.table);
-  let counts: StagedCounts;
-  try {
-    counts = await stageDataset(location, spec, writer, rejects, onProgress);
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-  await writer.finish();
-  // Reconcile against the warehouse itself, not only our own counters.
-  const staged = await countRows(warehouse, spec.table.name);
-  return {
-    location: location.uri,
-    files: counts.files,
-    bytes: counts.bytes,
-    read: counts.read,
-    staged,
-    rejected: counts.rejected,
-    skippedFiles: location.skipped.length,
-  };
+async function executeAll(warehouse: Warehouse, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) await warehouse.execute(statement);
 }

@@ -1,25 +1,46 @@
 /**
  * Creates the product's tables. `create-tables` drops and recreates everything (the classic
- * create_tables.py); a run recreates only staging and load_errors and keeps the star tables, so a failed
- * run leaves the published schema exactly as it was.
+ * create_tables.py), the ledger and the runs included; a run creates what is missing and keeps the rest, so
+ * a failed run leaves the published schema, staging and the ledger exactly as they were.
  */
+import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES, SPARKIFY_RUNS } from '../schema/ledger-tables.js';
 import { LOAD_ERRORS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import { STAR_TABLES } from '../schema/star-tables.js';
+import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
 
 const LOAD_TABLES = [STAGING_EVENTS, STAGING_SONGS, LOAD_ERRORS];
+const LEDGER_TABLES = [SPARKIFY_FILES, SPARKIFY_RUNS];
+const BATCH_TABLES = [BATCH_FILES, BATCH_SONGS, BATCH_EVENTS, BATCH_ERRORS];
 
-/** Statements that drop and create every table: staging, load_errors and the star tables. */
-export function resetSchemaStatements(dialect: SqlDialect): string[] {
-  const all = [...LOAD_TABLES, ...STAR_TABLES];
-  return [...all.map((table) => dialect.dropTable(table)), ...all.map((table) => dialect.createTable(table, { ifNotExists: false }))];
+/** Statements that drop and create every table, and the names of the tables they create. */
+export function resetSchemaStatements(dialect: SqlDialect): { statements: string[]; tables: string[] } {
+  const all: TableSpec[] = [...LOAD_TABLES, ...STAR_TABLES, ...LEDGER_TABLES];
+  return {
+    statements: [
+      ...[...all, ...BATCH_TABLES].map((table) => dialect.dropTable(table)),
+      ...all.map((table) => dialect.createTable(table, { ifNotExists: false })),
+    ],
+    tables: all.map((table) => table.name),
+  };
 }
 
-/** Statements that start a load: fresh staging and load_errors, and star tables created if missing. */
-export function prepareLoadStatements(dialect: SqlDialect): string[] {
-  return [
-    ...LOAD_TABLES.map((table) => dialect.dropTable(table)),
-    ...LOAD_TABLES.map((table) => dialect.createTable(table, { ifNotExists: false })),
-    ...STAR_TABLES.map((table) => dialect.createTable(table, { ifNotExists: true })),
-  ];
+/**
+ * Statements that start a run: every table created if missing. With `storage` (a warehouse that COPYs the
+ * whole source into staging itself), staging and load_errors are recreated empty first.
+ */
+export function prepareLoadStatements(dialect: SqlDialect, options: { storage: boolean } = { storage: false }): string[] {
+  const fresh = options.storage
+    ? [
+        ...LOAD_TABLES.map((table) => dialect.dropTable(table)),
+        ...LOAD_TABLES.map((table) => dialect.createTable(table, { ifNotExists: false })),
+      ]
+    : LOAD_TABLES.map((table) => dialect.createTable(table, { ifNotExists: true }));
+  return [...fresh, ...[...STAR_TABLES, ...LEDGER_TABLES].map((table) => dialect.createTable(table, { ifNotExists: true }))];
+}
+
+/** Statements that create the batch tables empty (dropping a dead run's), or drop them after a publish. */
+export function batchStatements(dialect: SqlDialect, action: 'create' | 'drop'): string[] {
+  const drops = BATCH_TABLES.map((table) => dialect.dropTable(table));
+  return action === 'drop' ? drops : [...drops, ...BATCH_TABLES.map((table) => dialect.createTable(table, { ifNotExists: false }))];
 }

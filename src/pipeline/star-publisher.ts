@@ -1,81 +1,176 @@
 /**
- * Builds and publishes the star schema from staging in one transaction, then measures it.
+ * Publishes a load: moves the run's batch into staging, brings the star tables up to date, and writes the
+ * ledger and the run's record, all in one transaction, so readers see the tables before the run or after
+ * it, never a mix, and the ledger never says a file is loaded when its rows are not, or the reverse.
+ *
+ * A full publish empties staging, load_errors, the ledger and the star tables and builds them from the
+ * batch. An incremental one replaces only the records of the files the run loaded (new or changed), then
+ * rebuilds the star rows of the keys those records touch: the songs and artists of their song and artist
+ * ids, the users of their NextSong events, the plays of their events, and the plays of older events whose
+ * (song, artist, length) may now match another song. Every build is a pure function of staging scoped to
+ * keys (`star-transform-sql.ts`), so the rows rebuilt are exactly those a full publish would give: the
+ * contract that any sequence of runs equals one full refresh of the final source.
  */
+import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
+import { LOAD_ERRORS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import { STAR_TABLES } from '../schema/star-tables.js';
-import { DAY_MS, emptyStatement, fillStatement, starTableBuilds, type SongplaySlices } from '../warehouses/sql/star-transform-sql.js';
+import { columnNames, type TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
+import {
+  emptyStatement,
+  fillStatement,
+  playMatchCondition,
+  songplayId,
+  starTableBuilds,
+  type StarTableBuild,
+} from '../warehouses/sql/star-transform-sql.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { RunSummary } from './run-summary.js';
 
-/** Replaces the star tables' contents with what staging holds; readers never see a half-built schema. */
-export async function publishStarSchema(warehouse: Warehouse): Promise<void> {
-  const { dialect } = warehouse;
+/** How a publish goes. */
+export interface PublishMode {
+  /** `full` rebuilds everything from the batch; `incremental` replaces the batch's files only. */
+  readonly kind: 'full' | 'incremental';
+  /**
+   * Where this run's records are: `batch` tables moved into staging by the publish, or already in staging
+   * (a warehouse that COPYs the whole source itself, whose publish is always full).
+   */
+  readonly records: 'batch' | 'staging';
+}
+
+/** One statement of a publish, with what it is for (for `sparkify plan`). */
+export interface PublishStatement {
+  readonly sql: string;
+  readonly comment?: string;
+}
+
+/** What the transaction runs after the star tables are built and before it commits. */
+export interface PublishHooks {
+  /** Statements that record the run (ledger and runs table), run inside the transaction. */
+  readonly record?: readonly string[];
+  /** Called last inside the transaction: a quality gate throws here to roll everything back. */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
+// Temporary tables of an incremental publish: the keys its records touch.
+const AFFECTED_SONGS = 'affected_songs';
+const AFFECTED_ARTISTS = 'affected_artists';
+const AFFECTED_TRIPLES = 'affected_song_triples';
+const AFFECTED_USERS = 'affected_users';
+const TEMPORARY_TABLES = [AFFECTED_SONGS, AFFECTED_ARTISTS, AFFECTED_TRIPLES, AFFECTED_USERS];
+
+/** Runs the publish of `mode` and `hooks` in one transaction. */
+export async function publishStarSchema(warehouse: Warehouse, mode: PublishMode, hooks: PublishHooks = {}): Promise<void> {
   await warehouse.transaction(async () => {
-    for (const build of starTableBuilds(dialect)) {
-      await warehouse.execute(emptyStatement(dialect, build));
-      if (!build.slices) {
-        await warehouse.execute(fillStatement(dialect, build, build.select));
-        continue;
-      }
-      const { prepare, cleanup } = build.slices;
-      for (const statement of prepare) await warehouse.execute(statement);
-      for (const select of await sliceSelects(warehouse, build.slices)) {
-        await warehouse.execute(fillStatement(dialect, build, select));
-      }
-      for (const statement of cleanup) await warehouse.execute(statement);
-    }
+    for (const { sql } of publishStatements(warehouse.dialect, mode)) await warehouse.execute(sql);
+    for (const sql of hooks.record ?? []) await warehouse.execute(sql);
+    await hooks.beforeCommit?.();
   });
 }
 
-/**
- * The publish's statements as `publishStarSchema` sends them, inside its transaction, for `sparkify plan`:
- * a build made in slices shows its per-day count, then its INSERT once with the slice's bounds as
- * placeholders.
- */
-export function plannedPublish(dialect: SqlDialect): { sql: string; comment?: string }[] {
-  return starTableBuilds(dialect).flatMap((build) => {
-    const empty = { sql: emptyStatement(dialect, build) };
-    const { slices } = build;
-    if (!slices) return [empty, { sql: fillStatement(dialect, build, build.select) }];
-    return [
-      empty,
-      ...slices.prepare.map((sql) => ({ sql })),
-      {
-        sql: slices.playsPerDay,
-        comment: `${build.table.name} is filled in slices of whole days of about ${slices.targetPlays.toLocaleString('en-US')} plays each, so each INSERT fits in memory`,
-      },
-      {
-        sql: fillStatement(dialect, build, slices.select({ from: ':slice_start_ms', to: ':slice_end_ms', before: ':plays_before_slice' })),
-        comment: 'Once per slice, in day order; each numbers its plays after those of the slices before it',
-      },
-      ...slices.cleanup.map((sql) => ({ sql })),
-    ];
-  });
+/** The statements of a publish, in order, as `publishStarSchema` sends them inside its transaction. */
+export function publishStatements(dialect: SqlDialect, mode: PublishMode): PublishStatement[] {
+  const builds = starTableBuilds(dialect);
+  return mode.kind === 'full' ? fullPublish(dialect, builds, mode) : incrementalPublish(dialect, builds);
 }
 
-/** The slices' SELECTs: runs of whole days of about `targetPlays` plays each, numbered one after another. */
-async function sliceSelects(warehouse: Warehouse, slices: SongplaySlices): Promise<string[]> {
-  const selects: string[] = [];
-  let slice: { first: number; last: number; plays: number } | undefined;
-  let before = 0;
-  const close = () => {
-    if (!slice) return;
-    selects.push(slices.select({ from: String(slice.first * DAY_MS), to: String((slice.last + 1) * DAY_MS), before: String(before) }));
-    before += slice.plays;
-  };
-  for (const row of await warehouse.query(slices.playsPerDay)) {
-    const day = Number(row.day);
-    const plays = Number(row.plays);
-    if (slice && slice.plays < slices.targetPlays) {
-      slice.last = day;
-      slice.plays += plays;
-    } else {
-      close();
-      slice = { first: day, last: day, plays };
-    }
+function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mode: PublishMode): PublishStatement[] {
+  const statements: PublishStatement[] = [];
+  if (mode.records === 'batch') {
+    statements.push({
+      sql: `DELETE FROM ${STAGING_SONGS.name}`,
+      comment: 'A full refresh: staging, load_errors and the ledger start empty.',
+    });
+    statements.push({ sql: `DELETE FROM ${STAGING_EVENTS.name}` }, { sql: `DELETE FROM ${LOAD_ERRORS.name}` });
+    statements.push({ sql: `DELETE FROM ${SPARKIFY_FILES.name}` });
+    statements.push(...moveBatchIntoStaging(dialect));
   }
-  close();
-  return selects;
+  for (const build of builds) {
+    statements.push({ sql: emptyStatement(dialect, build) }, { sql: fillStatement(dialect, build, build.select()) });
+  }
+  return statements;
+}
+
+function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild[]): PublishStatement[] {
+  const q = (name: string) => dialect.quote(name);
+  const replaced = (column = 'source_file') => `${column} IN (SELECT source_file FROM ${BATCH_FILES.name})`;
+  const build = (name: string) => builds.find((candidate) => candidate.table.name === name)!;
+  // The values of `columns` in the replaced files' old records and in the batch, where none is NULL.
+  const songsOf = (...columns: string[]) => {
+    const present = columns.map((column) => `${column} IS NOT NULL`).join(' AND ');
+    const list = columns.join(', ');
+    return `SELECT ${list} FROM ${STAGING_SONGS.name} WHERE ${replaced()} AND ${present}\nUNION\nSELECT ${list} FROM ${BATCH_SONGS.name} WHERE ${present}`;
+  };
+  const nextSong = " AND page = 'NextSong' AND user_id IS NOT NULL";
+  const tripleMatch = `EXISTS (SELECT 1 FROM ${AFFECTED_TRIPLES} t WHERE ${playMatchCondition('e.', 't.')})`;
+  const playsInScope = `e.${replaced()} OR ${tripleMatch}`;
+  const refill = (name: string, scope: string, comment?: string): PublishStatement[] => [
+    { sql: `DELETE FROM ${q(name)} WHERE ${scope}`, ...(comment ? { comment } : {}) },
+    { sql: fillStatement(dialect, build(name), build(name).select(scope)) },
+  ];
+  return [
+    {
+      sql: `CREATE TEMPORARY TABLE ${AFFECTED_SONGS} AS\n${songsOf('song_id')}`,
+      comment: "The keys this run's records touch, old and new: song ids, artist ids, (title, artist, duration), users.",
+    },
+    { sql: `CREATE TEMPORARY TABLE ${AFFECTED_ARTISTS} AS\n${songsOf('artist_id')}` },
+    { sql: `CREATE TEMPORARY TABLE ${AFFECTED_TRIPLES} AS\n${songsOf('title', 'artist_name', 'duration')}` },
+    {
+      sql: `CREATE TEMPORARY TABLE ${AFFECTED_USERS} AS
+SELECT user_id FROM ${STAGING_EVENTS.name} WHERE ${replaced()}${nextSong}
+UNION
+SELECT user_id FROM ${BATCH_EVENTS.name} WHERE page = 'NextSong' AND user_id IS NOT NULL`,
+    },
+    {
+      sql: `DELETE FROM songplays WHERE songplay_id IN (
+  SELECT ${songplayId(dialect, 'e.')} FROM ${STAGING_EVENTS.name} e
+  WHERE e.page = 'NextSong' AND (${playsInScope})
+)`,
+      comment: 'The plays of replaced files, and those whose song match may change, go; they come back from staging below.',
+    },
+    { sql: `DELETE FROM ${STAGING_SONGS.name} WHERE ${replaced()}`, comment: 'Records of changed files are replaced everywhere.' },
+    { sql: `DELETE FROM ${STAGING_EVENTS.name} WHERE ${replaced()}` },
+    { sql: `DELETE FROM ${LOAD_ERRORS.name} WHERE ${replaced()}` },
+    ...moveBatchIntoStaging(dialect),
+    ...refill(
+      'songs',
+      `song_id IN (SELECT song_id FROM ${AFFECTED_SONGS})`,
+      'Songs, artists and users of the touched keys, rebuilt whole.',
+    ),
+    ...refill('artists', `artist_id IN (SELECT artist_id FROM ${AFFECTED_ARTISTS})`),
+    ...refill('users', `user_id IN (SELECT user_id FROM ${AFFECTED_USERS})`),
+    {
+      sql: fillStatement(dialect, build('songplays'), build('songplays').select(`(${playsInScope})`)),
+      comment: "The plays of this run's events, and older plays whose match was recomputed.",
+    },
+    {
+      sql: `DELETE FROM ${q('time')} WHERE NOT EXISTS (SELECT 1 FROM songplays s WHERE s.start_time = ${q('time')}.start_time)`,
+      comment: 'Start times no play has any more go; new ones come.',
+    },
+    {
+      sql: fillStatement(
+        dialect,
+        build('time'),
+        build('time').select(`NOT EXISTS (SELECT 1 FROM ${q('time')} t WHERE t.start_time = songplays.start_time)`),
+      ),
+    },
+    ...TEMPORARY_TABLES.map((name) => ({ sql: `DROP TABLE ${name}` })),
+  ];
+}
+
+/** Statements that append the batch tables to staging and load_errors. */
+function moveBatchIntoStaging(dialect: SqlDialect): PublishStatement[] {
+  const move = (to: TableSpec, from: TableSpec): PublishStatement => {
+    const columns = columnNames(to)
+      .map((name) => dialect.quote(name))
+      .join(', ');
+    return { sql: `INSERT INTO ${to.name} (${columns})\nSELECT ${columns} FROM ${from.name}` };
+  };
+  return [
+    { ...move(STAGING_SONGS, BATCH_SONGS), comment: "This run's records join staging and load_errors." },
+    move(STAGING_EVENTS, BATCH_EVENTS),
+    move(LOAD_ERRORS, BATCH_ERRORS),
+  ];
 }
 
 /** Row counts of the star tables and how many songplays found their song. */
@@ -94,7 +189,7 @@ export async function measureStarSchema(warehouse: Warehouse): Promise<Pick<RunS
   return { tables, matchedSongplays, matchedShare: tables.songplays === 0 ? 0 : matchedSongplays / tables.songplays };
 }
 
-/** Rows in a staging table, to reconcile what the reader counted with what the warehouse holds. */
+/** Rows in a table, to reconcile what the reader counted with what the warehouse holds. */
 export async function countRows(warehouse: Warehouse, table: string): Promise<number> {
   const [row] = await warehouse.query(`SELECT COUNT(*) AS n FROM ${warehouse.dialect.quote(table)}`);
   return Number(row?.n ?? 0);

@@ -15,8 +15,12 @@ export interface ColumnSpec {
   readonly notNull?: boolean;
 }
 
-/** What a table is for; dialects use it for physical design (distribution and sort keys, for example). */
-export type TableRole = 'staging' | 'errors' | 'fact' | 'dimension';
+/**
+ * What a table is for; dialects use it for physical design (distribution and sort keys, for example). A
+ * `batch` table holds what one run loads before it is published (scratch space); a `ledger` table records
+ * the files and runs.
+ */
+export type TableRole = 'staging' | 'batch' | 'errors' | 'fact' | 'dimension' | 'ledger';
 
 /** A table of the product's schema. */
 export interface TableSpec {
@@ -27,6 +31,8 @@ export interface TableSpec {
   /** The column that joins the fact table to its largest dimension and orders it (Redshift DISTKEY/SORTKEY). */
   readonly distributionKey?: string;
   readonly sortKey?: readonly string[];
+  /** Millions of rows arrive at once (a run's staged records): writers take their bulk path. */
+  readonly bulk?: boolean;
 }
 
 /** The names of `table`'s columns, in order. */

@@ -10,6 +10,11 @@ export interface SourceObject {
   readonly uri: string;
   /** Size in bytes: from the listing on S3, read from the file when first asked for on a local folder. */
   readonly size: number;
+  /**
+   * What changes when the object's content does: `<size>:<mtime ms>` for a local file (read when first asked
+   * for), the ETag for an S3 object. The ledger compares it run to run.
+   */
+  readonly changeToken: string;
 }
 
 /** A dataset's location: a folder, or an S3 prefix. */

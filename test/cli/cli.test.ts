@@ -28,7 +28,7 @@ describe('sparkify CLI', () => {
     const { status, stdout, stderr } = sparkify(['run', '--source', TINY], cwd);
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/events\s+2\s+11\s+11\s+0/);
+    expect(stdout).toMatch(/events\s+2\s+0\s+0\s+0\s+11\s+11\s+0/);
     expect(stdout).toMatch(/songplays\s+6/);
     expect(stdout).toContain('songplays matched to a song: 4 of 6 (66.7%)');
     expect(existsSync(join(cwd, 'sparkify.duckdb'))).toBe(true);
@@ -94,7 +94,9 @@ describe('sparkify CLI', () => {
     sparkify(['run', '--source', TINY], cwd);
     const { status, stdout } = sparkify(['create-tables'], cwd);
     expect(status).toBe(0);
-    expect(stdout).toContain('Created staging_events, staging_songs, load_errors, songplays, users, songs, artists, time');
+    expect(stdout).toContain(
+      'Created staging_events, staging_songs, load_errors, songs, artists, users, songplays, time, sparkify_files, sparkify_runs',
+    );
     expect(JSON.parse(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout)).toEqual([{ n: 0 }]);
   });
 });
@@ -104,7 +106,7 @@ describe('sparkify run with no source', () => {
     const cwd = tempFolder();
     const { status, stdout } = sparkify(['run'], cwd);
     expect(status).toBe(0);
-    expect(stdout).toContain('Loaded the bundled sample into duckdb:sparkify.duckdb');
+    expect(stdout).toContain('Run 1 (incremental) loaded the bundled sample into duckdb:sparkify.duckdb');
     expect(stdout).toMatch(/songplays\s+2126/);
     expect(stdout).toContain('songplays matched to a song: 759 of 2,126');
     expect(stdout).toContain('Next: sparkify query');

@@ -27,8 +27,8 @@ describe.skipIf(!existsSync(SAMPLE))(title, () => {
       });
 
       it('stages every event and song, reconciling read = staged + rejected', () => {
-        expect(summary.events).toMatchObject({ files: 30, read: 8056, staged: 8056, rejected: 0 });
-        expect(summary.songs).toMatchObject({ files: 71, read: 71, staged: 71, rejected: 0 });
+        expect(summary.events).toMatchObject({ filesRead: 30, read: 8056, staged: 8056, rejected: 0 });
+        expect(summary.songs).toMatchObject({ filesRead: 71, read: 71, staged: 71, rejected: 0 });
       });
 
       it('builds the star tables with the reference sizes', () => {

@@ -108,7 +108,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL errors a user can act o
     const failure = await failureOf(postgresUrlWith({ user: role, password: SECRET, database }));
     expect(failure.message).toMatch(
       new RegExp(
-        `^Permission denied: user "${role}" cannot run CREATE UNLOGGED TABLE staging_events on postgres://${role}@127\\.0\\.0\\.1:\\d+/${database}: permission denied for schema public`,
+        `^Permission denied: user "${role}" cannot run CREATE TABLE IF NOT EXISTS staging_events on postgres://${role}@127\\.0\\.0\\.1:\\d+/${database}: permission denied for schema public`,
       ),
     );
   });

@@ -84,8 +84,13 @@ const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
  */
 async function wholeTable(warehouse: string, table: string, keys: readonly string[]): Promise<Row[]> {
   const rows = await query(`SELECT * FROM ${table}`, { options: { warehouse }, env: {} });
-  const compare = (a: unknown, b: unknown) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  // Big integers (songplay_id) arrive as numbers when they fit in a double and as digit strings beyond.
+  const whole = (value: unknown) =>
+    (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
+  const compare = (a: unknown, b: unknown) => {
+    if (whole(a) && whole(b)) return BigInt(a as string) < BigInt(b as string) ? -1 : BigInt(a as string) > BigInt(b as string) ? 1 : 0;
+    return typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+  };
   return rows.sort((a, b) => {
     for (const key of keys) {
       const order = compare(a[key], b[key]);

@@ -8,6 +8,8 @@ import { query } from '../../src/pipeline/query.js';
 import { createTables, run } from '../../src/pipeline/run.js';
 import type { StagingRow } from '../../src/records/record-types.js';
 import { LOAD_ERRORS } from '../../src/schema/staging-tables.js';
+import { BATCH_EVENTS, SPARKIFY_FILES } from '../../src/schema/ledger-tables.js';
+import { PostgresDialect } from '../../src/warehouses/postgres/postgres-dialect.js';
 import type { TableSpec } from '../../src/schema/table-spec.js';
 import { openPostgresWarehouse, type PostgresWarehouse } from '../../src/warehouses/postgres/postgres-warehouse.js';
 import { parseWarehouseTarget, type ServerTarget } from '../../src/warehouses/warehouse-target.js';
@@ -15,7 +17,18 @@ import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
-const STAR_AND_STAGING = ['artists', 'load_errors', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users'];
+const STAR_AND_STAGING = [
+  'artists',
+  'load_errors',
+  'songplays',
+  'songs',
+  'sparkify_files',
+  'sparkify_runs',
+  'staging_events',
+  'staging_songs',
+  'time',
+  'users',
+];
 
 function target(url: string): ServerTarget {
   return parseWarehouseTarget(url, 'test') as ServerTarget;
@@ -50,7 +63,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       expect(await tablesIn(schemaOf(warehouse))).toEqual(STAR_AND_STAGING);
     });
 
-    it('makes the staging tables UNLOGGED and keeps load_errors and the star tables logged', async () => {
+    it('keeps staging, load_errors, the ledger and the star tables logged; only the batch tables are UNLOGGED', async () => {
       const warehouse = freshPostgresUrl();
       await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
       const persistence = await withAdmin(async (client) => {
@@ -68,11 +81,18 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         load_errors: 'p',
         songplays: 'p',
         songs: 'p',
-        staging_events: 'u',
-        staging_songs: 'u',
+        sparkify_files: 'p',
+        sparkify_runs: 'p',
+        staging_events: 'p',
+        staging_songs: 'p',
         time: 'p',
         users: 'p',
       });
+      // The batch tables live only while a run publishes (and are dropped after it): scratch space.
+      expect(new PostgresDialect().createTable(BATCH_EVENTS, { ifNotExists: false })).toMatch(
+        /^CREATE UNLOGGED TABLE batch_staging_events/,
+      );
+      expect(new PostgresDialect().createTable(SPARKIFY_FILES, { ifNotExists: false })).toMatch(/^CREATE TABLE sparkify_files/);
     });
 
     it('reaches the server named by PG* variables when the warehouse is a bare postgres:, in SPARKIFY_SCHEMA', async () => {
@@ -312,7 +332,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
           return rows[0].n as number;
         });
       try {
-        const table = { ...TRICKY, name: 'aborted' };
+        const table = { ...TRICKY, name: 'aborted', bulk: true };
         await own.execute(own.dialect.createTable(table, { ifNotExists: false }));
         await own.execute(own.dialect.createTable(LOAD_ERRORS, { ifNotExists: false }));
         // A staging table is loaded through one COPY session per staging worker.

@@ -24,7 +24,8 @@ describe('sparkify plan', () => {
     expect(stdout).toContain(
       "IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'\nREGION 'us-west-2'\nFORMAT AS JSON 's3://udacity-dend/log_json_path.json'",
     );
-    expect(stdout).toContain('songplay_id BIGINT IDENTITY(1, 1) NOT NULL');
+    expect(stdout).toContain('songplay_id BIGINT NOT NULL');
+    expect(stdout).toContain('STRTOL(SUBSTRING(MD5(');
     expect(stdout).toContain('DISTKEY (user_id)\nSORTKEY (start_time);');
     expect(stdout).toMatch(/BEGIN;\n\nDELETE FROM songs;\n\nINSERT INTO songs/);
   });
@@ -41,16 +42,17 @@ describe('sparkify plan', () => {
     const duckdb = sparkify(['plan'], tempFolder());
     expect(duckdb.status).toBe(0);
     expect(duckdb.stdout).toMatch(
-      /-- sparkify reads the song files under .*, checks each record and writes the good ones into Parquet segment files, which DuckDB loads with INSERT INTO staging_songs SELECT/,
+      /-- sparkify reads the song files under .*, checks each record and writes the good ones into Parquet segment files, which DuckDB loads with INSERT INTO batch_staging_songs SELECT/,
     );
-    expect(duckdb.stdout).toMatch(/-- Rejected records of both datasets are written to load_errors through DuckDB's Appender/);
-    // Songplays in slices of whole days: the count per day, then the INSERT with the slice's bounds named.
-    expect(duckdb.stdout).toContain('-- songplays is filled in slices of whole days');
+    expect(duckdb.stdout).toMatch(/-- Rejected records of both datasets are written to batch_load_errors through DuckDB's Appender/);
+    // The incremental publish: only the batch's files are replaced, then the touched keys rebuilt.
+    expect(duckdb.stdout).toContain('DELETE FROM staging_events WHERE source_file IN (SELECT source_file FROM batch_files);');
     expect(duckdb.stdout).toContain('INSERT INTO songplays (songplay_id, start_time');
-    expect(duckdb.stdout).toContain("WHERE e.page = 'NextSong' AND e.ts >= :slice_start_ms AND e.ts < :slice_end_ms");
+    expect(duckdb.stdout).toContain("CAST('0x' || SUBSTRING(MD5(");
+    expect(duckdb.stdout).toContain('INSERT INTO sparkify_files (source_file, dataset, size, change_token');
     const postgres = sparkify(['plan', '--warehouse', 'postgres://etl:Very-Secret-1@db.example.com:5432/dwh'], tempFolder());
     expect(postgres.status).toBe(0);
-    expect(postgres.stdout).toContain('COPY staging_events (artist, auth,');
+    expect(postgres.stdout).toContain('COPY batch_staging_events (artist, auth,');
     expect(postgres.stdout).toContain('FROM STDIN WITH (FORMAT csv);');
     expect(postgres.stdout).toContain('COLLATE "C"');
     expect(postgres.stdout).not.toContain('Very-Secret-1');

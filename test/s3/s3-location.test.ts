@@ -3,6 +3,7 @@
  * and skips, paging past 1,000 keys, streaming of large objects, finding the bucket's region, the endpoint variables the SDK reads
  * natively, and the fetch-rate measurement the benchmark uses.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/pipeline/run.js';
 import { SourceError } from '../../src/errors.js';
@@ -77,8 +78,9 @@ describe('S3Location', () => {
     const objects = [];
     for await (const object of location.list()) objects.push(object);
     expect(objects).toEqual([
-      { uri: 's3://layout/song_data/A/a.json', size: 8 },
-      { uri: 's3://layout/song_data/B/b.json', size: 2 },
+      // The ETag is the change token the ledger compares: the MD5 of a single-part upload, quoted.
+      { uri: 's3://layout/song_data/A/a.json', size: 8, changeToken: `"${createHash('md5').update('{"x": 1}').digest('hex')}"` },
+      { uri: 's3://layout/song_data/B/b.json', size: 2, changeToken: expect.stringMatching(/^"[0-9a-f]{32}"$/) },
     ]);
     expect(location.skipped).toEqual(['s3://layout/song_data/A/notes.txt']);
     expect((await location.read(objects[0]!)).toString()).toBe('{"x": 1}');
@@ -95,7 +97,11 @@ describe('S3Location', () => {
       const location = await S3Location.open('s3://many/song_data', SETTINGS);
       const listing = location.list();
       const first = await listing.next();
-      expect(first.value).toEqual({ uri: 's3://many/song_data/A/TRMANY00000.json', size: expect.any(Number) });
+      expect(first.value).toEqual({
+        uri: 's3://many/song_data/A/TRMANY00000.json',
+        size: expect.any(Number),
+        changeToken: expect.any(String),
+      });
       // Streamed: one page in hand, the next not asked for yet.
       expect(listRequests).toBe(1);
       const rest = await collect(listing);
@@ -130,7 +136,7 @@ describe('S3Location', () => {
       options: { source: 's3://big', warehouse: testWarehouses()[0]!.fresh() },
     });
     expect(streamed).toHaveBeenCalledTimes(1);
-    expect(summary.events).toMatchObject({ files: 1, bytes: object!.size, read: BIG_LOG_EVENTS, staged: BIG_LOG_EVENTS, rejected: 0 });
+    expect(summary.events).toMatchObject({ filesRead: 1, bytes: object!.size, read: BIG_LOG_EVENTS, staged: BIG_LOG_EVENTS, rejected: 0 });
   });
 
   it('finds the bucket region when none is configured, and signs for it', async () => {

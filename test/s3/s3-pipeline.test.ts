@@ -60,8 +60,8 @@ for (const warehouse of testWarehouses()) {
       });
 
       expect(await starSnapshot(target, 's3://fixture/')).toEqual(fromDisk);
-      expect(summary.songs).toMatchObject({ location: 's3://fixture/song_data/', files: 3, skippedFiles: 1 });
-      expect(summary.events).toMatchObject({ location: 's3://fixture/log_data/', files: 2 });
+      expect(summary.songs).toMatchObject({ location: 's3://fixture/song_data/', filesRead: 3, skippedFiles: 1 });
+      expect(summary.events).toMatchObject({ location: 's3://fixture/log_data/', filesRead: 2 });
       // Bytes come from the listing and reach the progress listener.
       const songBytes = events.filter((event) => event.stage === 'stage-songs').at(-1)!;
       expect(songBytes.bytes).toBeGreaterThan(500);

@@ -2,7 +2,7 @@
  * The local folder location: what its walk yields, in which order, and the sizes it reports (read lazily,
  * when asked for).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -42,8 +42,13 @@ describe('LocalLocation', () => {
     for await (const object of new LocalLocation(root).list()) objects.push(object);
     writeFileSync(join(root, 'B', 'b.json'), '{"grown": true}');
     expect(objects.map((object) => object.size)).toEqual([0, 12, 15]);
-    // Copies carry the size too.
-    expect(JSON.parse(JSON.stringify(objects[1]))).toEqual({ uri: join(root, 'A', 'a', 'x.json'), size: 12 });
+    // Copies carry the size too, and the change token the ledger compares: size and modification time.
+    const { mtimeMs } = statSync(join(root, 'A', 'a', 'x.json'));
+    expect(JSON.parse(JSON.stringify(objects[1]))).toEqual({
+      uri: join(root, 'A', 'a', 'x.json'),
+      size: 12,
+      changeToken: `12:${Math.trunc(mtimeMs)}`,
+    });
   });
 
   it('names a file that is gone by the time its size is asked for', async () => {

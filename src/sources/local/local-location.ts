@@ -61,25 +61,34 @@ export class LocalLocation implements DataLocation {
 }
 
 /**
- * A listed file whose size is read when first asked for. Staging song files never asks (their tasks are
- * counted in files): measured on 366,738 song files, the walk took 1.9 s instead of 3.5 s without a stat
- * per file, on the thread that feeds the staging workers. The getter is an own, enumerable property, so
- * copies (spread, JSON, structuredClone) still carry the size.
+ * A listed file whose size and change token are read when first asked for. Staging song files never asks
+ * for the size (their tasks are counted in files): measured on 366,738 song files, the walk took 1.9 s
+ * instead of 3.5 s without a stat per file, on the thread that feeds the staging workers. The ledger asks
+ * for the change token only when it has to compare. The getters are own, enumerable properties, so copies
+ * (spread, JSON, structuredClone) still carry both.
  */
 function listedFile(uri: string): SourceObject {
-  let size: number | undefined;
+  let info: { size: number; mtimeMs: number } | undefined;
+  const stats = () => {
+    info ??= fileStats(uri);
+    return info;
+  };
   return {
     uri,
     get size() {
-      size ??= fileSize(uri);
-      return size;
+      return stats().size;
+    },
+    get changeToken() {
+      const { size, mtimeMs } = stats();
+      return `${size}:${Math.trunc(mtimeMs)}`;
     },
   };
 }
 
-function fileSize(path: string): number {
+function fileStats(path: string): { size: number; mtimeMs: number } {
   try {
-    return statSync(path).size;
+    const { size, mtimeMs } = statSync(path);
+    return { size, mtimeMs };
   } catch (error) {
     throw new SourceError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }

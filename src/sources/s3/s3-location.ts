@@ -96,7 +96,8 @@ export class S3Location implements DataLocation {
         // "Folder" markers that consoles create are not files.
         if (entry.Key.endsWith('/')) continue;
         const objectUri = `s3://${bucket}/${entry.Key}`;
-        if (entry.Key.endsWith('.json')) yield { uri: objectUri, size: entry.Size ?? 0 };
+        if (entry.Key.endsWith('.json'))
+          yield { uri: objectUri, size: entry.Size ?? 0, changeToken: entry.ETag ?? `size:${entry.Size ?? 0}` };
         else if (!baseName(entry.Key).startsWith('.')) this.skippedKeys.push(objectUri);
       }
     }

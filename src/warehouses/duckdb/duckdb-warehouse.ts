@@ -90,7 +90,7 @@ class DuckDbWarehouse implements Warehouse {
 
   async openWriter(table: TableSpec): Promise<TableWriter> {
     // Staging takes millions of rows: Parquet files on a connection of their own. Rejects are few: Appender.
-    if (table.role === 'staging') {
+    if (table.bulk) {
       const connection = await this.instance.connect();
       const writer = await openDuckDbParquetBulkWriter({ connection, table });
       const release = <T>(result: T) => {

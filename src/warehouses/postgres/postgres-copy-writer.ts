@@ -88,10 +88,9 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
 
     // Staging rows encoded by the stager's workers (`StagingCsvWriter`: the same CSV, and never a NUL,
     // which the record checks reject). The errors table keeps its own formatter, which escapes NULs.
-    encodedRows:
-      table.role === 'staging'
-        ? { format: 'csv', add: (bytes, rows) => enqueue(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows) }
-        : undefined,
+    encodedRows: table.bulk
+      ? { format: 'csv', add: (bytes, rows) => enqueue(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows) }
+      : undefined,
 
     async finish(): Promise<number> {
       if (state !== 'open') return written;

@@ -19,12 +19,13 @@ export class PostgresDialect extends SqlDialect {
   }
 
   /**
-   * Staging tables are UNLOGGED: scratch space rebuilt by every run, so writing each row to the write-ahead
-   * log as well buys nothing (a server crash empties them; the next run fills them again). load_errors and
-   * the star tables stay logged.
+   * Batch tables are UNLOGGED: scratch space that one run fills and publishes from in one transaction, so
+   * writing each row to the write-ahead log as well buys nothing (a server crash empties them, and the
+   * ledger, written in the same transaction as the data, still says those files were never loaded).
+   * Staging, load_errors, the ledger and the star tables stay logged.
    */
   protected override tableKind(table: TableSpec): string {
-    return table.role === 'staging' ? 'UNLOGGED ' : '';
+    return table.role === 'batch' ? 'UNLOGGED ' : '';
   }
 
   /**

@@ -126,7 +126,7 @@ export class PostgresWarehouse implements Warehouse {
    * table, one per staging worker, so the server parses on as many cores (parallel-copy-writer.ts).
    */
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    const sessions = table.role === 'staging' ? STAGING_WORKERS : 1;
+    const sessions = table.bulk ? STAGING_WORKERS : 1;
     const writers: TableWriter[] = [];
     try {
       for (let i = 0; i < sessions; i++) writers.push(await this.openCopyWriter(table));
@@ -135,7 +135,7 @@ export class PostgresWarehouse implements Warehouse {
       throw error;
     }
     const writer = writers.length === 1 ? writers[0]! : parallelCopyWriter(writers);
-    if (!this.capabilities.analyzeAfterLoad || table.role !== 'staging') return writer;
+    if (!this.capabilities.analyzeAfterLoad || !table.bulk) return writer;
     // Without statistics the planner takes a freshly loaded table for a few pages and may pick nested
     // loops for the song match; ANALYZE samples a fixed number of rows, so it costs well under a second.
     return {

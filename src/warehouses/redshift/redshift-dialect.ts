@@ -2,8 +2,7 @@
  * Redshift's SQL: PostgreSQL's dialect with what Redshift does differently. Text columns are VARCHARs sized
  * from the table specs (queries hold intermediate results uncompressed at the declared width, so oversized
  * columns cost memory and temporary disk); the star tables carry their physical design (distribution and
- * sort keys); songplay_id is an IDENTITY column; and the staging tables take the shape COPY from S3 can
- * fill. Compression is left to the cluster: with no ENCODE clause every column is ENCODE AUTO.
+ * sort keys); and the staging tables take the shape COPY from S3 can fill. Compression is left to the cluster: with no ENCODE clause every column is ENCODE AUTO.
  */
 import { EVENT_FIELDS, ORIGIN_COLUMNS, SONG_FIELDS } from '../../schema/staging-tables.js';
 import type { ColumnSpec, TableSpec } from '../../schema/table-spec.js';
@@ -27,14 +26,28 @@ const FLOAT_WRITTEN_EPOCHS = new Set(
  *
  * @example
  * new RedshiftDialect().createTable(SONGPLAYS, { ifNotExists: true });
- * // CREATE TABLE IF NOT EXISTS songplays (songplay_id BIGINT IDENTITY(1, 1) NOT NULL, ...) DISTSTYLE KEY ...
+ * // CREATE TABLE IF NOT EXISTS songplays (songplay_id BIGINT NOT NULL, ...) DISTSTYLE KEY ...
  */
 export class RedshiftDialect extends PostgresDialect {
   override readonly name: string = 'redshift';
 
-  // The IDENTITY column numbers songplays; primary keys are declared for the planner (Redshift does not
-  // enforce them, so uniqueness comes from the transform, as everywhere).
-  override readonly capabilities: DialectCapabilities = { identitySongplayIds: true, declaresPrimaryKeys: true };
+  // Primary keys are declared for the planner (Redshift does not enforce them, so uniqueness comes from the
+  // transform, as everywhere).
+  override readonly capabilities: DialectCapabilities = { declaresPrimaryKeys: true };
+
+  /** Redshift reads a backslash in a literal as an escape, so it is doubled as well as the quote. */
+  override stringLiteral(text: string): string {
+    return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  }
+
+  override baseName(expression: string): string {
+    return `REGEXP_SUBSTR(${expression}, '[^/]*$')`;
+  }
+
+  /** Redshift has no BIT type; STRTOL reads the hex digits (15 of them fit a BIGINT). */
+  override hashToBigint(expressions: readonly string[]): string {
+    return `STRTOL(SUBSTRING(MD5(${this.hashInput(expressions)}), 1, 15), 16)`;
+  }
 
   /** VARCHAR sized from the spec's maxLength (bytes on Redshift); the standard names for other types. */
   override columnType(column: ColumnSpec): string {
@@ -80,17 +93,6 @@ export class RedshiftDialect extends PostgresDialect {
     };
   }
 
-  /** The fact table's single-column primary key is an IDENTITY column when the warehouse numbers songplays. */
-  protected override columnDefinition(table: TableSpec, column: ColumnSpec): string {
-    const numbered =
-      this.capabilities.identitySongplayIds &&
-      table.role === 'fact' &&
-      table.primaryKey?.length === 1 &&
-      table.primaryKey[0] === column.name;
-    if (!numbered) return super.columnDefinition(table, column);
-    return `${this.quote(column.name)} ${this.columnType(column)} IDENTITY(1, 1) NOT NULL`;
-  }
-
   /** Redshift has no UNLOGGED tables (PostgreSQL's staging tables are). */
   protected override tableKind(_table: TableSpec): string {
     return '';
@@ -100,8 +102,8 @@ export class RedshiftDialect extends PostgresDialect {
    * The physical design. The fact table is distributed on its distribution key and sorted by its sort key
    * (start_time: analysts filter plays by time). Dimensions are small, so each node keeps a full copy
    * (DISTSTYLE ALL) and every join from the fact table is local, whatever the fact's distribution. Staging
-   * tables are rebuilt on every run, so they stay out of snapshots (BACKUP NO) and keep Redshift's
-   * automatic distribution.
+   * tables are rebuilt on every run (COPY reads the whole prefix), so they stay out of snapshots (BACKUP NO)
+   * and keep Redshift's automatic distribution; so do batch tables. The ledger is sorted by its key.
    */
   protected override tableAttributes(table: TableSpec): string {
     const sortKey = table.sortKey ? [`SORTKEY (${table.sortKey.map((name) => this.quote(name)).join(', ')})`] : [];
@@ -115,7 +117,10 @@ export class RedshiftDialect extends PostgresDialect {
       case 'dimension':
         return `\n${['DISTSTYLE ALL', ...sortKey].join('\n')}`;
       case 'staging':
+      case 'batch':
         return '\nBACKUP NO';
+      case 'ledger':
+        return sortKey.length > 0 ? `\n${sortKey.join('\n')}` : '';
       case 'errors':
         return '';
     }

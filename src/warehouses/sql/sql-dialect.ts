@@ -12,28 +12,15 @@ const STAGING_TEXT_COLUMNS = new Set(
 
 /** What a warehouse can or cannot do, so shared code asks about a capability rather than a product name. */
 export interface DialectCapabilities {
-  /** The warehouse numbers songplays itself (an IDENTITY column) instead of taking ROW_NUMBER() ids. */
-  readonly identitySongplayIds: boolean;
   /** Primary keys are declared (and, where the warehouse enforces them, checked). */
   readonly declaresPrimaryKeys: boolean;
-  /**
-   * When set, ROW_NUMBER() songplay ids are computed in a narrow subquery (a staged row's identifier and its
-   * number) and joined back to the events by this column, which names a staged row (DuckDB's rowid): for a
-   * warehouse whose window would otherwise sort every column the SELECT carries.
-   */
-  readonly numbersSongplaysBy?: string;
-  /**
-   * With `numbersSongplaysBy`: songplays are published in slices of whole days of about this many plays,
-   * one INSERT each, so that every statement's numbering and join fit in the warehouse's memory.
-   */
-  readonly songplaySlicePlays?: number;
 }
 
 /** Shared SQL generation; subclasses override types, physical attributes and the few functions that differ. */
 export abstract class SqlDialect {
   abstract readonly name: string;
 
-  readonly capabilities: DialectCapabilities = { identitySongplayIds: false, declaresPrimaryKeys: true };
+  readonly capabilities: DialectCapabilities = { declaresPrimaryKeys: true };
 
   /** The SQL type for a column. */
   abstract columnType(column: ColumnSpec): string;
@@ -46,6 +33,30 @@ export abstract class SqlDialect {
   /** A UTC timestamp, with milliseconds, from an expression holding epoch milliseconds. */
   epochMillisToTimestamp(expression: string): string {
     return `(TIMESTAMP 'epoch' + ${expression} * INTERVAL '1 millisecond')`;
+  }
+
+  /**
+   * A non-negative BIGINT from 60 bits of the MD5 of `expressions` (each as text, NULL as empty, joined by
+   * `|`): the same number on every warehouse for the same values. PostgreSQL's form reads the hex digits
+   * through a bit string.
+   */
+  hashToBigint(expressions: readonly string[]): string {
+    return `CAST(CAST('x' || SUBSTRING(MD5(${this.hashInput(expressions)}), 1, 15) AS BIT(60)) AS BIGINT)`;
+  }
+
+  /** The last segment of a path or S3 URI held by `expression` (a file's name without its folders). */
+  baseName(expression: string): string {
+    return `SUBSTRING(${expression} FROM '[^/]*$')`;
+  }
+
+  /** The text an id hash reads: every expression as text (NULL as ''), joined by `|`. */
+  protected hashInput(expressions: readonly string[]): string {
+    return expressions.map((expression) => `COALESCE(CAST(${expression} AS VARCHAR), '')`).join(" || '|' || ");
+  }
+
+  /** `text` as a string literal. */
+  stringLiteral(text: string): string {
+    return `'${text.replaceAll("'", "''")}'`;
   }
 
   /** An ORDER BY term that sorts text by its bytes, the same on every warehouse whatever its locale. */

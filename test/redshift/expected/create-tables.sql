@@ -94,7 +94,7 @@ DISTSTYLE ALL
 SORTKEY (user_id);
 
 CREATE TABLE IF NOT EXISTS songplays (
-  songplay_id BIGINT IDENTITY(1, 1) NOT NULL,
+  songplay_id BIGINT NOT NULL,
   start_time TIMESTAMP NOT NULL,
   user_id INTEGER,
   level VARCHAR(16),
@@ -121,3 +121,43 @@ CREATE TABLE IF NOT EXISTS time (
 )
 DISTSTYLE ALL
 SORTKEY (start_time);
+
+CREATE TABLE IF NOT EXISTS sparkify_files (
+  source_file VARCHAR(1024) NOT NULL,
+  dataset VARCHAR(16) NOT NULL,
+  size BIGINT,
+  change_token VARCHAR(256) NOT NULL,
+  records_read BIGINT NOT NULL,
+  records_staged BIGINT NOT NULL,
+  records_rejected BIGINT NOT NULL,
+  run_id BIGINT NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (source_file)
+)
+SORTKEY (source_file);
+
+CREATE TABLE IF NOT EXISTS sparkify_runs (
+  run_id BIGINT NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status VARCHAR(16) NOT NULL,
+  mode VARCHAR(16) NOT NULL,
+  song_files_new INTEGER,
+  song_files_changed INTEGER,
+  song_files_unchanged INTEGER,
+  song_files_removed INTEGER,
+  event_files_new INTEGER,
+  event_files_changed INTEGER,
+  event_files_unchanged INTEGER,
+  event_files_removed INTEGER,
+  records_read BIGINT,
+  records_rejected BIGINT,
+  songplays BIGINT,
+  sparkify_version VARCHAR(32),
+  settings VARCHAR(4096),
+  seconds VARCHAR(1024),
+  error VARCHAR(1024),
+  details VARCHAR(65535),
+  PRIMARY KEY (run_id)
+)
+SORTKEY (run_id);

@@ -1,0 +1,117 @@
+/**
+ * Which files a run loads: the ledger (`sparkify_files`) says which files are loaded and with which change
+ * token; a file is new when the ledger does not have it, changed when its token differs, unchanged
+ * otherwise, and removed when the ledger has it but the source no longer does (its records stay until a
+ * full refresh). The selection wraps a dataset's location so the stager sees only the files to load, and
+ * writes each one's ledger row to the batch as it goes, so nothing grows with the listing but the ledger's
+ * own map of names to tokens.
+ */
+import type { DataLocation, SourceObject } from '../sources/source.js';
+import { SPARKIFY_FILES } from '../schema/ledger-tables.js';
+import type { StagingRow } from '../records/record-types.js';
+import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
+
+/** How many files of one dataset fall in each class. */
+export interface FileCounts {
+  new: number;
+  changed: number;
+  unchanged: number;
+  removed: number;
+}
+
+/** Days of log files to (re)load, by the date in their path; both ends included, as YYYY-MM-DD. */
+export interface Backfill {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What a selection needs to know. */
+export interface SelectionOptions {
+  readonly dataset: 'songs' | 'events';
+  /** Load every file, whatever the ledger says (a full refresh). */
+  readonly everything: boolean;
+  /** For event files: only these days, reloaded even when unchanged. */
+  readonly backfill?: Backfill;
+}
+
+/** A location limited to the files to load, and the counts it keeps while it is listed. */
+export interface FileSelection {
+  readonly location: DataLocation;
+  /** Complete once the location's listing has ended. */
+  readonly counts: FileCounts;
+  /** Writes the ledger rows still buffered; call after staging. */
+  flush(): Promise<void>;
+}
+
+const LEDGER_BATCH = 2048;
+
+/** The ledger of one dataset: file name to change token. Empty when the ledger table is. */
+export async function readLedger(warehouse: Warehouse, dataset: 'songs' | 'events'): Promise<Map<string, string>> {
+  const rows = await warehouse.query(`SELECT source_file, change_token FROM ${SPARKIFY_FILES.name} WHERE dataset = '${dataset}'`);
+  return new Map(rows.map((row) => [String(row.source_file), String(row.change_token)]));
+}
+
+/**
+ * Wraps `location` so its listing yields only the files to load, counting every class and writing each
+ * selected file's row (source_file, dataset, size, change_token) to `files`. `ledger` is consumed.
+ */
+export function selectFiles(
+  location: DataLocation,
+  ledger: Map<string, string>,
+  files: TableWriter,
+  options: SelectionOptions,
+): FileSelection {
+  const counts: FileCounts = { new: 0, changed: 0, unchanged: 0, removed: 0 };
+  let pending: StagingRow[] = [];
+  const flush = async () => {
+    const rows = pending;
+    pending = [];
+    if (rows.length > 0) await files.write(rows);
+  };
+  const inRange = (uri: string) => !options.backfill || withinBackfill(uri, options.backfill);
+  async function* list(): AsyncGenerator<SourceObject> {
+    for await (const object of location.list()) {
+      if (!inRange(object.uri)) {
+        ledger.delete(object.uri);
+        continue;
+      }
+      const known = ledger.get(object.uri);
+      ledger.delete(object.uri);
+      const token = object.changeToken;
+      if (known === undefined) counts.new += 1;
+      else if (known !== token) counts.changed += 1;
+      else {
+        counts.unchanged += 1;
+        if (!options.everything && !options.backfill) continue;
+      }
+      pending.push([object.uri, options.dataset, object.size, token]);
+      if (pending.length >= LEDGER_BATCH) await flush();
+      yield object;
+    }
+    // What the ledger still holds was not listed: removed from the source (within the backfill's days).
+    for (const uri of ledger.keys()) if (inRange(uri)) counts.removed += 1;
+    ledger.clear();
+  }
+  const selected: DataLocation = {
+    uri: location.uri,
+    list,
+    read: (object) => location.read(object),
+    stream: (object) => location.stream(object),
+    concurrency: location.concurrency,
+    localFiles: location.localFiles,
+    get skipped() {
+      return location.skipped;
+    },
+  };
+  return { location: selected, counts, flush };
+}
+
+/** The day in a log file's name (`YYYY-MM-DD-events.json`), or undefined when it has none. */
+export function dayOfLogFile(uri: string): string | undefined {
+  return /(\d{4}-\d{2}-\d{2})[^/]*\.json$/.exec(uri)?.[1];
+}
+
+function withinBackfill(uri: string, backfill: Backfill): boolean {
+  const day = dayOfLogFile(uri);
+  return day !== undefined && day >= backfill.from && day <= backfill.to;
+}
