@@ -130,20 +130,6 @@ export class DwhSections {
     return entry ? this.entry(this.defaults, entry) : undefined;
   }
 
-  /** Every value configparser would give: `{ section: { key: value } }`, DEFAULT included, keys lowercased. */
-  toObject(): Record<string, Record<string, string>> {
-    const result: Record<string, Record<string, string>> = {};
-    for (const section of [this.defaults, ...this.named.values()]) {
-      const values: Record<string, string> = {};
-      for (const key of section === this.defaults ? this.defaultKeys() : this.keys(section.name)) {
-        const entry = section === this.defaults ? this.defaultEntry(key) : this.get(section.name, key);
-        values[key.toLowerCase()] = entry!.value;
-      }
-      result[section.name] = values;
-    }
-    return result;
-  }
-
   private find(section: string): RawSection | undefined {
     const exact = this.named.get(section);
     if (exact) return exact;

@@ -92,7 +92,7 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
         : undefined,
     s3: {
       region: region?.unusable && !onS3 ? undefined : validated(region, REGION, 'an AWS region such as us-west-2'),
-      ...(region && !(region.unusable && !onS3) ? { regionOrigin: region.origin } : {}),
+      ...(region && !(region.unusable && !onS3) ? { regionOrigin: `set by ${region.origin}` } : {}),
       endpoint: validated(pick('s3Endpoint'), URL_TEXT, 'an http(s) URL such as http://127.0.0.1:4568'),
       noSignRequest: validated(pick('noSignRequest'), BOOLEAN, 'true or false') ?? false,
       concurrency: validated(pick('s3Concurrency'), POSITIVE_NUMBER, 'a whole number from 1 to 1024') ?? DEFAULT_S3_CONCURRENCY,

@@ -11,6 +11,7 @@ import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
+import { withSourceRegion } from '../sources/s3/bucket-region.js';
 import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import type { ProgressListener, StageName } from './progress.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
@@ -54,9 +55,11 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     let songs: DatasetSummary;
     let events: DatasetSummary;
     if (warehouse.stageFromStorage) {
-      // The warehouse reads the files itself (Redshift's COPY from S3); none passes through this process.
-      songs = await timed('stage-songs', () => stageInWarehouse(warehouse, settings, SONG_DATASET, options.onProgress));
-      events = await timed('stage-events', () => stageInWarehouse(warehouse, settings, EVENT_DATASET, options.onProgress));
+      // The warehouse reads the files itself (Redshift's COPY from S3); none passes through this process. COPY
+      // must name the bucket's region, found once for both datasets.
+      const copySettings = await withSourceRegion(settings);
+      songs = await timed('stage-songs', () => stageInWarehouse(warehouse, copySettings, SONG_DATASET, options.onProgress));
+      events = await timed('stage-events', () => stageInWarehouse(warehouse, copySettings, EVENT_DATASET, options.onProgress));
     } else {
       const songLocation = await openLocation(settings.songData, settings.s3);
       const eventLocation = await openLocation(settings.logData, settings.s3);
@@ -86,6 +89,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       totalSeconds: (performance.now() - started) / 1000,
       // maxRSS is in kilobytes.
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      notes: settings.notes,
     };
   });
 }
