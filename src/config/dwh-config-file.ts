@@ -7,7 +7,16 @@
  */
 import { ConfigError } from '../errors.js';
 import { DEFAULT_SECTION, type DwhEntry, type DwhSections, readDwhSections, unquoted } from './configparser-reader.js';
-import { AWS_KEY_NAME, AWS_KEY_SECTIONS, CLUSTER_IDENTIFIER, DWH_PLACES, type DwhValueName, S3_REGION_KEYS } from './dwh-layouts.js';
+import {
+  AWS_KEY_NAME,
+  AWS_KEY_SECTIONS,
+  CLUSTER_IDENTIFIER,
+  DWH_PLACES,
+  type DwhValueName,
+  INFRA_KEYS,
+  RUN_LIKE_KEY,
+  S3_REGION_KEYS,
+} from './dwh-layouts.js';
 import { EXPECTED_VALUE, placeholderKind, placeholderMessage, type ValueKind } from './dwh-placeholders.js';
 import { type SettingKey, type SettingLayer, setIfPresent } from './setting-layer.js';
 
@@ -93,7 +102,7 @@ export function dwhConfigOf(sections: DwhSections): DwhConfig {
     if (empty) noHostNote = `${originOf(empty)} is empty: loading into the embedded DuckDB warehouse`;
   }
 
-  notes.push(...awsKeyNotes(sections), ...strayRoleNotes(sections, role, originOf));
+  notes.push(...awsKeyNotes(sections), ...strayRoleNotes(sections, role, originOf), ...unreadKeyNotes(sections));
 
   for (const key of sections.ownKeys('SPARKIFY')) {
     const setting = SPARKIFY_SECTION_KEYS[key.toUpperCase()];
@@ -205,6 +214,29 @@ function warehouseOf(
   const credentials = user || password ? `${user}${password}@` : '';
   const scheme = redshift ? 'redshift' : 'postgres';
   return { value: `${scheme}://${credentials}${name}:${port}/${encodeURIComponent(database || 'dev')}`, origin };
+}
+
+/**
+ * Keys that look meant for the run (HOST, PASSWORD, ROLE, SONG_DATA, ...) but are written where sparkify does
+ * not look, such as `[REDSHIFT_CLUSTER] ENDPOINT`: one note naming them all, so nothing is ignored silently.
+ */
+function unreadKeyNotes(sections: DwhSections): string[] {
+  const read = new Set(
+    [...Object.values(DWH_PLACES).flat(), ...INFRA_KEYS, CLUSTER_IDENTIFIER].map((place) => `${place.section}\0${place.key}`),
+  );
+  const unread: string[] = [];
+  for (const section of sections.sections()) {
+    if (section.toUpperCase() === 'SPARKIFY') continue;
+    for (const key of sections.ownKeys(section)) {
+      const name = `${section.toUpperCase()}\0${key.toUpperCase()}`;
+      const text = unquoted(sections.own(section, key)!.value);
+      // Role ARNs and AWS keys have notes of their own.
+      if (read.has(name) || !RUN_LIKE_KEY.test(key) || text === '' || ROLE_ARN.test(text) || AWS_KEY_NAME.test(key)) continue;
+      unread.push(`[${section}] ${key}`);
+    }
+  }
+  if (unread.length === 0) return [];
+  return [`${sections.path} ${unread.join(', ')}: not read by sparkify (see "The classic dwh.cfg" in its README for the keys it reads)`];
 }
 
 /** AWS access keys written in the file: sparkify never reads credentials from it. */

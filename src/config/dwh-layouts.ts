@@ -46,6 +46,22 @@ export const S3_REGION_KEYS = { section: 'S3', key: 'REGION', anywhere: ['S3_REG
 /** The IaC notebook's name for the cluster, which a bare host is compared with. */
 export const CLUSTER_IDENTIFIER: KeyPlace = { section: 'DWH', key: 'DWH_CLUSTER_IDENTIFIER' };
 
+/**
+ * Keys the IaC notebook and `sparkify infra` read to create the cluster, not the run: never noted as unused.
+ * Add a line here for each key infra reads.
+ */
+export const INFRA_KEYS: readonly KeyPlace[] = [
+  { section: 'DWH', key: 'DWH_CLUSTER_TYPE' },
+  { section: 'DWH', key: 'DWH_NUM_NODES' },
+  { section: 'DWH', key: 'DWH_NODE_TYPE' },
+  { section: 'DWH', key: 'DWH_IAM_ROLE_NAME' },
+  { section: 'DWH', key: 'DWH_CLUSTER_IDENTIFIER' },
+  { section: 'DWH', key: 'DWH_REGION' },
+];
+
+/** Key names that look meant for the connection or the data: noted when written where sparkify does not read them. */
+export const RUN_LIKE_KEY = /HOST|ENDPOINT|PASSWORD|PASSWD|^USER|_USER|PORT|DB_NAME|DBNAME|DATABASE|ARN|ROLE|SONG|LOG_/i;
+
 /** Sections that hold AWS access keys in copies of the project (`[AWS] KEY`, `SECRET`). */
 export const AWS_KEY_SECTIONS = ['AWS', 'CREDENTIALS', 'IAM_USER', 'USER'];
 

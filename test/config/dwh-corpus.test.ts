@@ -132,6 +132,13 @@ const EXPECTED: Readonly<Record<string, Outcome>> = {
     songData: 's3://my-bucket/song_data',
     logData: 's3://my-bucket/log_data',
   },
+  '39-unread-keys.cfg': {
+    warehouse: 'duckdb:sparkify.duckdb',
+    notes: [
+      /^\S+ \[REDSHIFT_CLUSTER\] ENDPOINT, \[REDSHIFT_CLUSTER\] DB_PASSWORD, \[S3\] SONG_PATH, \[S3\] LOG_PATH: not read by sparkify/,
+      /^\S+ names no cluster host \(\[CLUSTER\] HOST\): loading into the embedded DuckDB warehouse$/,
+    ],
+  },
   '38-before-any-section.cfg': { error: /^line 1: "HOST=\.\.\." comes before any \[section\] header/ },
 };
 
