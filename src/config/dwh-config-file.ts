@@ -124,7 +124,8 @@ function findValue(sections: DwhSections, name: DwhValueName, originOf: (entry: 
   let first: Found | undefined;
   const seen = new Set<string>();
   for (const place of DWH_PLACES[name]) {
-    const entry = sections.get(place.section, place.key);
+    // A bad %-reference fails the value the run uses; one in a later place only keeps it out of the comparison.
+    const entry = first ? quietly(() => sections.get(place.section, place.key)) : sections.get(place.section, place.key);
     if (!entry) continue;
     // A DEFAULT key is found through every section: look at it once.
     const identity = `${entry.section}\0${entry.key.toLowerCase()}`;
@@ -145,9 +146,19 @@ function findValue(sections: DwhSections, name: DwhValueName, originOf: (entry: 
   return first;
 }
 
+/** The entry `read` gives, or undefined when its %-interpolation fails: for keys the run does not use. */
+function quietly(read: () => DwhEntry | undefined): DwhEntry | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined;
+    throw error;
+  }
+}
+
 function firstPresent(sections: DwhSections, places: readonly { section: string; key: string }[]): DwhEntry | undefined {
   for (const place of places) {
-    const entry = sections.get(place.section, place.key);
+    const entry = quietly(() => sections.get(place.section, place.key));
     if (entry) return entry;
   }
   return undefined;
@@ -200,7 +211,7 @@ function warehouseOf(
   }
   if (!/^\d+$/.test(port)) return unusable(`${values.port!.origin}: expected a port number, got "${port}"`);
   port = String(Number(port));
-  const identifier = unquoted(sections.get(CLUSTER_IDENTIFIER.section, CLUSTER_IDENTIFIER.key)?.value ?? '');
+  const identifier = unquoted(quietly(() => sections.get(CLUSTER_IDENTIFIER.section, CLUSTER_IDENTIFIER.key))?.value ?? '');
   const bare = !name.includes('.') && !/^localhost$/i.test(name) && !IP_ADDRESS.test(name);
   if (bare && (/redshift|cluster/i.test(name) || port === '5439' || name.toLowerCase() === identifier.toLowerCase() || role)) {
     return unusable(
@@ -229,7 +240,7 @@ function unreadKeyNotes(sections: DwhSections): string[] {
     if (section.toUpperCase() === 'SPARKIFY') continue;
     for (const key of sections.ownKeys(section)) {
       const name = `${section.toUpperCase()}\0${key.toUpperCase()}`;
-      const text = unquoted(sections.own(section, key)!.value);
+      const text = unquoted(quietly(() => sections.own(section, key))?.value ?? '');
       // Role ARNs and AWS keys have notes of their own.
       if (read.has(name) || !RUN_LIKE_KEY.test(key) || text === '' || ROLE_ARN.test(text) || AWS_KEY_NAME.test(key)) continue;
       unread.push(`[${section}] ${key}`);
@@ -247,7 +258,7 @@ function awsKeyNotes(sections: DwhSections): string[] {
     const keySection = AWS_KEY_SECTIONS.includes(section.toUpperCase());
     for (const key of keys) {
       if (!AWS_KEY_NAME.test(key) && !(keySection && /^(key|secret|token)$/i.test(key))) continue;
-      const entry = section === DEFAULT_SECTION ? sections.defaultEntry(key) : sections.own(section, key);
+      const entry = quietly(() => (section === DEFAULT_SECTION ? sections.defaultEntry(key) : sections.own(section, key)));
       if (entry && unquoted(entry.value) !== '') found.push(`[${section}] ${key}`);
     }
   }
@@ -264,9 +275,9 @@ function strayRoleNotes(sections: DwhSections, role: Found | undefined, originOf
   const notes: string[] = [];
   for (const section of sections.sections()) {
     for (const key of sections.ownKeys(section)) {
-      const entry = sections.own(section, key)!;
-      const text = unquoted(entry.value);
-      if (!ROLE_ARN.test(text) || known.has(`${section.toUpperCase()}\0${key.toUpperCase()}`) || text === role?.text) continue;
+      const entry = quietly(() => sections.own(section, key));
+      const text = unquoted(entry?.value ?? '');
+      if (!entry || !ROLE_ARN.test(text) || known.has(`${section.toUpperCase()}\0${key.toUpperCase()}`) || text === role?.text) continue;
       const used = role ? `the role is ${role.origin}` : 'no role key is set';
       notes.push(`${originOf(entry)} holds an IAM role ARN but is not a role key (${used}): name it [IAM_ROLE] ARN to use it`);
     }
