@@ -190,7 +190,7 @@ function warehouseOf(
   found: (name: DwhValueName) => Found | undefined,
   notes: string[],
 ): { value: string; origin: string; unusable?: string } {
-  const origin = `${host.origin}`;
+  const { origin } = host;
   const unusable = (message: string) => ({ value: '', origin, unusable: message });
   const values = { database: found('database'), user: found('user'), password: found('password'), port: found('port') };
   const problem = host.problem ?? Object.values(values).find((value) => value?.problem)?.problem;
