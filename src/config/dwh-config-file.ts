@@ -140,7 +140,7 @@ function findValue(sections: DwhSections, name: DwhValueName, originOf: (entry: 
       first = { entry, origin, text, ...(kind ? { problem: placeholderMessage(origin, text, kind, expected, name === 'password') } : {}) };
     } else if (text !== first.text) {
       const shown = name === 'password' ? '' : ` ('${text}')`;
-      notes.push(`${originOf(entry)}${shown} is not used: ${first.origin} comes first and says otherwise`);
+      notes.push(`${originOf(entry)}${shown} is not used: [${first.entry.section}] ${first.entry.key} comes first and says otherwise`);
     }
   }
   return first;
@@ -207,7 +207,9 @@ function warehouseOf(
   const redshift = REDSHIFT_HOST.test(name);
   let port = values.port?.text ?? endpoint?.[2] ?? (redshift ? '5439' : '5432');
   if (values.port && endpoint?.[2] && endpoint[2] !== values.port.text) {
-    notes.push(`${origin}: its port ${endpoint[2]} is not used: ${values.port.origin} says ${values.port.text}`);
+    notes.push(
+      `${origin}: its port ${endpoint[2]} is not used: [${values.port.entry.section}] ${values.port.entry.key} says ${values.port.text}`,
+    );
   }
   if (!/^\d+$/.test(port)) return unusable(`${values.port!.origin}: expected a port number, got "${port}"`);
   port = String(Number(port));

@@ -116,8 +116,8 @@ const EXPECTED: Readonly<Record<string, Outcome>> = {
   '34-conflicting-hosts.cfg': {
     ...CLASSIC,
     notes: [
-      /^\S+ \[DWH\] DWH_ENDPOINT \('old\.c1a2b3c4d5e6\.us-west-2\.redshift\.amazonaws\.com'\) is not used: \S+ \[CLUSTER\] HOST comes first and says otherwise$/,
-      /^\S+ \[DWH\] DWH_DB_PASSWORD is not used: \S+ \[CLUSTER\] DB_PASSWORD comes first and says otherwise$/,
+      /^\S+ \[DWH\] DWH_ENDPOINT \('old\.c1a2b3c4d5e6\.us-west-2\.redshift\.amazonaws\.com'\) is not used: \[CLUSTER\] HOST comes first and says otherwise$/,
+      /^\S+ \[DWH\] DWH_DB_PASSWORD is not used: \[CLUSTER\] DB_PASSWORD comes first and says otherwise$/,
     ],
   },
   '35-double-quotes.cfg': CLASSIC,
