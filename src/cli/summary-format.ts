@@ -43,6 +43,7 @@ export function formatRunSummary(summary: RunSummary): string {
   const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
   if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);
   lines.push(`time: ${summary.totalSeconds.toFixed(2)}s (${stages}); peak memory ${summary.peakMemoryMB} MB`);
+  for (const note of summary.notes) lines.push(`note: ${note}`);
   if (summary.bundledSample) {
     lines.push('', 'Next: sparkify query "select * from songplays limit 5", or sparkify run --source <folder | s3://bucket>');
   }

@@ -22,6 +22,8 @@ export type SettingKey =
 export interface SettingValue {
   readonly value: string;
   readonly origin: string;
+  /** Why the value cannot be used (a placeholder such as `<ENDPOINT>`): the error to raise if the run needs it. */
+  readonly unusable?: string;
 }
 
 /** One layer's values; keys it does not set are absent. */

@@ -29,11 +29,15 @@ export interface Settings {
   readonly s3: S3Settings;
   /** The config file that was read, if any. */
   readonly configFile?: string;
+  /** What the run says before it starts: keys of the file it does not use, and why it loads into DuckDB. */
+  readonly notes: readonly string[];
 }
 
 /** How S3 sources are reached. Credentials always come from the AWS SDK's default chain, never from here. */
 export interface S3Settings {
   readonly region?: string;
+  /** Where `region` came from (a flag, variable or key; S3 itself; a known public bucket), for the plan. */
+  readonly regionOrigin?: string;
   readonly endpoint?: string;
   readonly noSignRequest: boolean;
   readonly concurrency: number;
@@ -63,12 +67,15 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
   const cwd = input.cwd ?? process.cwd();
   const configFile = findConfigFile(input.configFile, env, cwd);
   const layers: SettingLayer[] = [optionsLayer(input), environmentLayer(env)];
-  if (configFile) layers.push(readDwhConfig(configFile));
+  const file = configFile ? readDwhConfig(configFile) : undefined;
+  if (file) layers.push(file.layer);
 
   const pick = (key: SettingKey): SettingValue | undefined => layers.find((layer) => layer[key])?.[key];
-  const paths = resolveDataPaths(layers);
-  const warehouseValue = pick('warehouse');
+  const warehouseValue = usable(pick('warehouse'));
   const warehouse = parseWarehouseTarget(warehouseValue?.value ?? DEFAULT_WAREHOUSE, warehouseValue?.origin ?? 'default');
+  const paths = resolveDataPaths(layers, warehouse.kind === 'redshift');
+  const onS3 = [paths.songData, paths.logData].some((location) => /^s3:\/\//i.test(location));
+  const region = pick('region');
   const schema = validated(pick('schema'), IDENTIFIER, 'a plain identifier (letters, digits, _)');
   if (schema !== undefined && warehouse.kind === 'duckdb') {
     throw new ConfigError(`${pick('schema')!.origin}: a schema applies to PostgreSQL and Redshift, not DuckDB`);
@@ -78,14 +85,20 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     warehouse: warehouse.kind !== 'duckdb' && schema ? { ...warehouse, schema } : warehouse,
     ...paths,
     maxErrors: validated(pick('maxErrors'), WHOLE_NUMBER, 'a whole number >= 0') ?? 0,
-    iamRole: validated(pick('iamRole'), IAM_ROLE, 'an IAM role ARN such as arn:aws:iam::123456789012:role/dwhRole'),
+    // Only Redshift's COPY assumes a role: for another warehouse the key is not needed, whatever it holds.
+    iamRole:
+      warehouse.kind === 'redshift'
+        ? validated(pick('iamRole'), IAM_ROLE, 'an IAM role ARN such as arn:aws:iam::123456789012:role/dwhRole')
+        : undefined,
     s3: {
-      region: validated(pick('region'), REGION, 'an AWS region such as us-west-2'),
+      region: region?.unusable && !onS3 ? undefined : validated(region, REGION, 'an AWS region such as us-west-2'),
+      ...(region && !(region.unusable && !onS3) ? { regionOrigin: `set by ${region.origin}` } : {}),
       endpoint: validated(pick('s3Endpoint'), URL_TEXT, 'an http(s) URL such as http://127.0.0.1:4568'),
       noSignRequest: validated(pick('noSignRequest'), BOOLEAN, 'true or false') ?? false,
       concurrency: validated(pick('s3Concurrency'), POSITIVE_NUMBER, 'a whole number from 1 to 1024') ?? DEFAULT_S3_CONCURRENCY,
     },
     configFile,
+    notes: [...(file?.notes ?? []), ...(file && !warehouseValue ? [file.noHostNote] : [])],
   };
 }
 
@@ -112,13 +125,18 @@ function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cw
  * Where the songs and logs are. Within one layer a specific key (song data, log data) beats `source`; across
  * layers the higher layer wins for each, so `--source ./here` overrides both S3 paths of a dwh.cfg.
  */
-function resolveDataPaths(layers: readonly SettingLayer[]): Pick<Settings, 'songData' | 'logData' | 'logJsonPath' | 'bundledSample'> {
+function resolveDataPaths(
+  layers: readonly SettingLayer[],
+  redshift: boolean,
+): Pick<Settings, 'songData' | 'logData' | 'logJsonPath' | 'bundledSample'> {
   const fromLayer = (layer: SettingLayer, key: 'songData' | 'logData' | 'logJsonPath', folder: string) =>
-    layer[key]?.value ?? (layer.source ? joinLocation(layer.source.value, folder) : undefined);
-  const first = (key: 'songData' | 'logData' | 'logJsonPath', folder: string) => {
+    layer[key] ?? (layer.source ? { ...layer.source, value: joinLocation(layer.source.value, folder) } : undefined);
+  // A placeholder is an error where the run reads it: the data always, the JSONPaths file only on Redshift.
+  const first = (key: 'songData' | 'logData' | 'logJsonPath', folder: string, needed = true) => {
     for (const layer of layers) {
-      const value = fromLayer(layer, key, folder);
-      if (value) return value;
+      const setting = fromLayer(layer, key, folder);
+      if (setting?.unusable && !needed) return undefined;
+      if (setting) return usable(setting)!.value;
     }
     return undefined;
   };
@@ -136,7 +154,7 @@ function resolveDataPaths(layers: readonly SettingLayer[]): Pick<Settings, 'song
     const missing = songData === undefined ? 'song data (--song-data)' : 'log data (--log-data)';
     throw new ConfigError(`No location for the ${missing}: give --source, or both --song-data and --log-data`);
   }
-  const logJsonPath = first('logJsonPath', 'log_json_path.json') ?? joinLocation(parentLocation(logData), 'log_json_path.json');
+  const logJsonPath = first('logJsonPath', 'log_json_path.json', redshift) ?? joinLocation(parentLocation(logData), 'log_json_path.json');
   return { songData, logData, logJsonPath, bundledSample: false };
 }
 
@@ -162,9 +180,16 @@ const BOOLEAN = z
   .regex(/^(true|false|1|0|yes|no)$/i)
   .transform((text) => /^(true|1|yes)$/i.test(text));
 
+/** The setting, unless it holds a placeholder: then the ConfigError that says which key to fill in. */
+function usable(setting: SettingValue | undefined): SettingValue | undefined {
+  if (setting?.unusable) throw new ConfigError(setting.unusable);
+  return setting;
+}
+
 function validated<T>(setting: SettingValue | undefined, schema: z.ZodType<T, string>, expected: string): T | undefined {
-  if (!setting) return undefined;
-  const result = schema.safeParse(setting.value);
+  const checked = usable(setting);
+  if (!checked) return undefined;
+  const result = schema.safeParse(checked.value);
   if (result.success) return result.data;
-  throw new ConfigError(`${setting.origin}: expected ${expected}, got "${setting.value}"`);
+  throw new ConfigError(`${checked.origin}: expected ${expected}, got "${checked.value}"`);
 }

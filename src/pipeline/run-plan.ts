@@ -61,7 +61,10 @@ const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
  * @example
  * for (const step of await planRun(loadSettings({ configFile: 'dwh.cfg' }))) console.log(step.sql);
  */
-export async function planRun(settings: Settings, options: { fullRefresh?: boolean } = {}): Promise<PlannedStatement[]> {
+export async function planRun(given: Settings, options: { fullRefresh?: boolean } = {}): Promise<PlannedStatement[]> {
+  // The region COPY names is found as a run finds it: configured, known, or asked of S3 (never the warehouse).
+  const settings =
+    given.warehouse.kind === 'redshift' ? await (await import('../sources/s3/bucket-region.js')).withSourceRegion(given) : given;
   const { dialect, staging, storage = false } = await plannerFor(settings.warehouse);
   const kind = storage || options.fullRefresh ? 'full' : 'incremental';
   const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch' }).map(
@@ -121,7 +124,10 @@ export async function planRun(settings: Settings, options: { fullRefresh?: boole
 
 /** The plan as a SQL script: a header, then each statement ended by `;`, with its comment above it. */
 export function formatPlan(steps: readonly PlannedStatement[], settings: Settings): string {
-  const lines = [`-- sparkify plan for ${describeTarget(settings.warehouse)}: the statements a run sends, in order (nothing was run)`];
+  const lines = [
+    `-- sparkify plan for ${describeTarget(settings.warehouse)}: the statements a run sends, in order (nothing was run)`,
+    ...settings.notes.map((note) => `-- note: ${note}`),
+  ];
   let stage: StageName | undefined;
   for (const step of steps) {
     if (step.stage !== stage) {
@@ -159,7 +165,7 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
       return { dialect, staging: (settings) => streamedStaging(settings, copy, how) };
     }
     case 'redshift': {
-      const [{ RedshiftDialect }, { insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
+      const [{ RedshiftDialect }, { copyRegionOrigin, insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
         import('../warehouses/redshift/redshift-dialect.js'),
         import('../warehouses/redshift/redshift-copy-sql.js'),
       ]);
@@ -171,7 +177,9 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
             {
               stage: dataset.stage,
               sql: sql.copy,
-              comment: `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.`,
+              comment:
+                `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.\n` +
+                copyRegionOrigin(settings),
             },
             { stage: dataset.stage, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
             {

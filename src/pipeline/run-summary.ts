@@ -51,4 +51,6 @@ export interface RunSummary {
   readonly totalSeconds: number;
   /** Peak resident memory of this process so far, in megabytes. */
   readonly peakMemoryMB: number;
+  /** The settings' notes: config keys not used, and why the run loaded into the embedded warehouse. */
+  readonly notes: readonly string[];
 }

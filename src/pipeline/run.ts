@@ -16,6 +16,7 @@ import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
+import { withSourceRegion } from '../sources/s3/bucket-region.js';
 import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
@@ -90,7 +91,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     });
     try {
       const loaded = storage
-        ? await stageInWarehouseAll(warehouse, settings, timed, options.onProgress)
+        ? // COPY must name the bucket's region, found once for both datasets.
+          await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
         : await stageBatch(warehouse, settings, options, timed);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (rejected > settings.maxErrors) {
@@ -106,6 +108,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         events: loaded.events,
         rejected,
         maxErrors: settings.maxErrors,
+        notes: settings.notes,
       };
       if (loaded.nothingNew) {
         const latest = await latestPublishingRun(warehouse);
@@ -145,6 +148,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       totalSeconds: (performance.now() - started) / 1000,
       // maxRSS is in kilobytes.
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      notes: settings.notes,
     };
   }
 }

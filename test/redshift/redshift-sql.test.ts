@@ -47,18 +47,18 @@ describe('Redshift SQL for the classic dwh.cfg', () => {
     });
   }
 
-  it('reads load errors from the SYS views on Serverless, and takes the region from the workgroup endpoint', async () => {
+  it("reads load errors from the SYS views on Serverless, and names udacity-dend's region, not the workgroup's", async () => {
     const warehouse = `redshift://admin:${PASSWORD}@sparkify.123456789012.eu-west-1.redshift-serverless.amazonaws.com:5439/dev`;
     const songs = sqlOf(await planRun(classicSettings({ warehouse })), 'stage-songs');
-    expect(songs[0]).toContain("\nREGION 'eu-west-1'\n");
+    expect(songs[0]).toContain("\nREGION 'us-west-2'\n");
     expectStatements(songs.slice(1, 3), expectedStatements('serverless-readback'));
   });
 
-  it("names the configured region rather than the cluster's, and none when neither is known", async () => {
+  it('names the configured region over the known one (the rest of the region rule: copy-region.test.ts)', async () => {
     const configured = sqlOf(await planRun(classicSettings({ region: 'us-east-1' })), 'stage-events');
     expect(configured[0]).toContain("\nREGION 'us-east-1'\n");
     const tunnel = sqlOf(await planRun(classicSettings({ warehouse: 'redshift://dwhuser:pw@localhost:5439/dwh' })), 'stage-events');
-    expect(tunnel[0]).not.toContain('REGION');
+    expect(tunnel[0]).toContain("\nREGION 'us-west-2'\n");
   });
 
   it("lets each COPY tolerate exactly --max-errors rejects, up to Redshift's MAXERROR limit", async () => {

@@ -13,6 +13,8 @@ export function planCommand(): Command {
   ).action(async (options: Record<string, unknown>) => {
     const settings = settingsFromOptions(options);
     const steps = await planRun(settings);
+    // The JSON on stdout stays a list of steps; its notes go to stderr (the text plan has them as comments).
+    if (options.json === true) for (const note of settings.notes) process.stderr.write(`sparkify: note: ${note}\n`);
     process.stdout.write(options.json === true ? `${JSON.stringify(steps, null, 2)}\n` : formatPlan(steps, settings));
   });
 }

@@ -123,7 +123,7 @@ const ANONYMOUS: Pick<S3ClientConfig, 'httpAuthSchemes' | 'httpAuthSchemeProvide
  * (we only look to choose path-style addressing and to name the endpoint in messages; the SDK resolves the
  * URL itself). An endpoint_url in the profile is used by the SDK too, with its own addressing rules.
  */
-function customEndpoint(settings: S3ClientSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function customEndpoint(settings: S3ClientSettings, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (settings.endpoint) return settings.endpoint;
   if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;

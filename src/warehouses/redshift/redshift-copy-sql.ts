@@ -43,9 +43,6 @@ export interface LoadErrorReadback {
 const MAXERROR_LIMIT = 100_000;
 
 const SERVERLESS_HOST = /\.redshift-serverless\.amazonaws\.com(\.cn)?$/i;
-// Cluster endpoints name their region: name.abc123xyz789.us-west-2.redshift.amazonaws.com, and workgroups
-// workgroup.123456789012.us-west-2.redshift-serverless.amazonaws.com.
-const REGION_IN_HOST = /\.([a-z]{2}(?:-[a-z]+)+-\d)\.redshift(?:-serverless)?\.amazonaws\.com(?:\.cn)?$/i;
 
 // Where each dataset's files are, and the JSONPaths file that maps its keys when they are not column names.
 const LOCATIONS: Readonly<Record<DatasetSpec['name'], { readonly files: (settings: Settings) => string; readonly setting: string }>> = {
@@ -58,11 +55,6 @@ export function redshiftDeployment(host: string): RedshiftDeployment {
   return SERVERLESS_HOST.test(host) ? 'serverless' : 'provisioned';
 }
 
-/** The AWS region in a cluster or workgroup endpoint, if the host is one. */
-export function regionOfHost(host: string): string | undefined {
-  return REGION_IN_HOST.exec(host)?.[1]?.toLowerCase();
-}
-
 /** The host of a Redshift target's URL. */
 export function redshiftHost(settings: Settings): string {
   const { warehouse } = settings;
@@ -72,12 +64,20 @@ export function redshiftHost(settings: Settings): string {
 }
 
 /**
- * The region COPY names for the bucket: the configured one (REGION in dwh.cfg [SPARKIFY], --region,
- * SPARKIFY_REGION), else the cluster's own, read from its endpoint. Undefined when neither is known, and
- * then COPY assumes the bucket is in the cluster's region, which is the same thing.
+ * The region COPY names for the bucket: the S3 source's region, configured or found by withSourceRegion
+ * (sources/s3/bucket-region.ts), never the cluster's own, since udacity-dend is in us-west-2 wherever the
+ * cluster is. Undefined when it is not known; COPY then assumes the bucket is in the cluster's region.
  */
 export function copyRegion(settings: Settings): string | undefined {
-  return settings.s3.region ?? regionOfHost(redshiftHost(settings));
+  return settings.s3.region;
+}
+
+/** Where the COPY's region came from, or why there is none, for the plan. */
+export function copyRegionOrigin(settings: Settings): string {
+  const region = copyRegion(settings);
+  return region
+    ? `REGION '${region}' is ${settings.s3.regionOrigin ?? 'configured'}.`
+    : "No REGION: the bucket's region is not set ([S3] REGION, --region) and S3 did not say it, so COPY assumes the bucket is in the cluster's region.";
 }
 
 /**
