@@ -15,6 +15,7 @@ import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type Stage
 import type { ProgressListener, StageName } from './progress.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
+import { assertReconciled } from './staging-reconciliation.js';
 import { countRows, measureStarSchema, publishStarSchema } from './star-publisher.js';
 
 /** Options of `run` and `etl`: settings (or the inputs to resolve them) and an optional progress listener. */
@@ -148,6 +149,7 @@ async function stage(
   await writer.finish();
   // Reconcile against the warehouse itself, not only our own counters.
   const staged = await countRows(warehouse, spec.table.name);
+  assertReconciled({ dataset: spec.name, location: location.uri, ...counts, stagedInWarehouse: staged });
   return {
     location: location.uri,
     files: counts.files,

@@ -6,12 +6,13 @@
  *
  * It accepts only records it can prove `parseRecord` would stage, and writes the values `parseRecord` would
  * give: one flat object, keys without escapes, every field of the kind its spec asks for, text that is
- * valid UTF-8 with no NUL and no surrogate escape, integers in plain notation. For anything else it declines
+ * valid UTF-8 with no NUL and no surrogate escape (or a number or boolean, kept as written), integers in
+ * plain notation, epoch milliseconds within the range every warehouse stores. For anything else it declines
  * and writes nothing; the caller then runs the record through `parseRecord`, which stages it or rejects it
  * with its exact reason. So the records staged are the same either way, and every reject still comes from
  * the one parser.
  */
-import type { FieldKind, FieldSpec } from './field-spec.js';
+import { type FieldKind, type FieldSpec, MAX_EPOCH_MS, MIN_EPOCH_MS } from './field-spec.js';
 import { hex4, isValidUtf8, SIMPLE_ESCAPES } from './json-string-bytes.js';
 import type { StagingRowSink } from './staging-row-sink.js';
 
@@ -247,10 +248,13 @@ export class JsonLineEncoder {
       switch (this.kinds[i]) {
         case TEXT:
           if (absent) out.null(i);
-          else if (type !== STRING || !this.text(b, i, out)) return false;
+          else if (type !== STRING) this.written(b, i, out);
+          else if (!this.text(b, i, out)) return false;
           break;
         case REQUIRED_TEXT:
-          if (type !== STRING || this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
+          if (absent) return false;
+          else if (type !== STRING) this.written(b, i, out);
+          else if (this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
           break;
         case INTEGER:
           if (absent) out.null(i);
@@ -258,10 +262,10 @@ export class JsonLineEncoder {
           break;
         case EPOCH_MS:
           if (absent) out.null(i);
-          else if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
+          else if (type !== NUMBER || !this.epoch(b, i, out)) return false;
           break;
         case REQUIRED_EPOCH_MS:
-          if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
+          if (type !== NUMBER || !this.epoch(b, i, out)) return false;
           break;
         case DOUBLE:
           if (absent) out.null(i);
@@ -290,17 +294,36 @@ export class JsonLineEncoder {
     return true;
   }
 
+  /** A number or boolean in a text field: its text exactly as written (`112.0` stays `112.0`), plain ASCII. */
+  private written(b: Buffer, i: number, out: StagingRowSink): void {
+    out.jsonText(i, b, this.start[i]!, this.end[i]!, false);
+  }
+
   /** A plain integer of at most `maxDigits` digits (a zero fraction allowed), written as int32 or int64. */
   private integer(b: Buffer, i: number, out: StagingRowSink, maxDigits: number): boolean {
+    const value = this.integerValue(b, i, maxDigits);
+    if (Number.isNaN(value)) return false;
+    out.integer(i, value);
+    return true;
+  }
+
+  /** Epoch milliseconds within the range every warehouse stores (see `MIN_EPOCH_MS`). */
+  private epoch(b: Buffer, i: number, out: StagingRowSink): boolean {
+    const value = this.integerValue(b, i, MAX_EPOCH_DIGITS);
+    if (!(value >= MIN_EPOCH_MS && value <= MAX_EPOCH_MS)) return false;
+    out.integer(i, value);
+    return true;
+  }
+
+  /** The value of a plain integer of at most `maxDigits` digits (a zero fraction allowed), or NaN. */
+  private integerValue(b: Buffer, i: number, maxDigits: number): number {
     const flags = this.flags[i]!;
-    if (flags & (EXPONENT | NONZERO_FRACTION)) return false;
+    if (flags & (EXPONENT | NONZERO_FRACTION)) return Number.NaN;
     const negative = flags & NEGATIVE;
     const digitsStart = this.start[i]! + (negative ? 1 : 0);
     const digitsEnd = this.integerEnd[i]!;
-    if (digitsEnd - digitsStart > maxDigits) return false;
-    const value = negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
-    out.integer(i, value);
-    return true;
+    if (digitsEnd - digitsStart > maxDigits) return Number.NaN;
+    return negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
   }
 
   /** A double; also given as its text when that text names it exactly (see `StagingRowSink.decimal`). */

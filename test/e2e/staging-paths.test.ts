@@ -15,6 +15,7 @@ import type { FieldSpec } from '../../src/records/field-spec.js';
 import { parseRecord } from '../../src/records/record-parser.js';
 import type { RawRecord } from '../../src/records/record-types.js';
 import { splitJsonObjects } from '../../src/records/song-object-splitter.js';
+import { decodeUtf8 } from '../../src/records/utf8-text.js';
 import { EVENT_FIELDS, SONG_FIELDS } from '../../src/schema/staging-tables.js';
 import { tempFolder, testWarehouses } from '../support/test-warehouses.js';
 
@@ -85,6 +86,15 @@ function quirkyDataset(): string {
     `${event({})}   `,
     event({}).replace('{', '{"ts":1,'),
     event({ song: 'x'.repeat(5 << 20) }),
+    // Past what a record may hold (16 MiB): rejected, never held whole.
+    event({ song: 'y'.repeat(17 << 20) }),
+    // Numbers and booleans in text fields keep their text as written; numbers in strings convert.
+    event({}).replace('"artist":"Des\'ree"', '"artist":112.0').replace('"location":"Phoenix-Mesa-Scottsdale, AZ"', '"location":true'),
+    event({ itemInSession: '3', length: '246.30812', status: '200.0', sessionId: '1e2' }),
+    event({ ts: 253402300800000 }),
+    event({ registration: -62135596800001 }),
+    event({ ts: 253402300799999, registration: -62135596800000 }),
+    event({ song: 'lone \ud83d surrogate' }),
   ];
   write('log_data/2018/11/2018-11-01-events.json', `\uFEFF${day1.join('\r\n')}\r\n`);
   write(
@@ -126,6 +136,13 @@ function quirkyDataset(): string {
     'song_data/A/C/A/TRACA8.json',
     `{"num_songs":1,"artist_id":"ARZ","song_id":"SO12","title":"${'long '.repeat(2000)}","num_songs":2,"year":"1999"}`,
   );
+  // As real song files have them: artists whose names are digits, numeric locations.
+  write('song_data/A/C/B/TRACB1.json', JSON.stringify({ ...SONG, song_id: 'SO13', artist_name: 112, artist_location: 2562 }));
+  write(
+    'song_data/A/C/B/TRACB2.json',
+    `{"artist_id": "AR2562", "song_id": "SO14", "artist_name": 2562.0, "artist_location": -33.5e0, "title": false, "year": "2001", "duration": "199.5"}`,
+  );
+  write('song_data/A/C/B/TRACB3.json', `${JSON.stringify({ ...SONG, song_id: 'SO15', artist_name: 112 }, null, 1)}\n`);
   write('song_data/A/README.txt', 'not a song');
   return folder;
 }
@@ -147,7 +164,7 @@ async function expectedStaging(folder: string, files: Record<'events' | 'songs',
     for (const file of files[dataset]) {
       const path = join(folder, file);
       async function* whole() {
-        yield readFileSync(path).toString('utf8');
+        yield decodeUtf8(readFileSync(path));
       }
       for await (const record of split(whole(), path)) {
         const parsed = parseRecord(record, fields);
@@ -197,6 +214,7 @@ describe('staging paths', () => {
         'song_data/A/B/D/TRABD3.json',
         'song_data/A/B/D/TRABD4.json',
         ...Array.from({ length: 8 }, (_, index) => `song_data/A/C/A/TRACA${index + 1}.json`),
+        ...Array.from({ length: 3 }, (_, index) => `song_data/A/C/B/TRACB${index + 1}.json`),
       ],
     });
     // In the order loadedStaging reads them: file, line, then song_id (two objects share a line).
@@ -207,7 +225,21 @@ describe('staging paths', () => {
   it('has a dataset that exercises every kind of record', () => {
     expect(expected.events.length).toBeGreaterThan(10);
     expect(expected.rejects.map((row) => row[3])).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^invalid JSON/), expect.stringMatching(/NUL/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^invalid JSON/),
+        expect.stringMatching(/NUL/),
+        expect.stringMatching(/^the record is larger than 16 MiB/),
+        expect.stringMatching(/^the record is not valid UTF-8/),
+        expect.stringMatching(/^field "ts": expected epoch milliseconds between 0001-01-01 and 9999-12-31/),
+        expect.stringMatching(/unpaired surrogate/),
+      ]),
+    );
+    const texts = expected.songs.map((row) => [row[6], row[4], row[5], row[7]]);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        ['SO13', '2562', '112', "I Didn't Mean To"],
+        ['SO14', '-33.5e0', '2562.0', 'false'],
+      ]),
     );
   });
 
