@@ -130,7 +130,8 @@ export class JsonLineEncoder {
         this.lastField = field;
       } else {
         while (p < to && b[p] !== QUOTE) {
-          if (b[p] === BACKSLASH || b[p]! < 32) return false;
+          // Escaped, control and non-ASCII keys are left to parseRecord (which also rejects invalid UTF-8).
+          if (b[p] === BACKSLASH || b[p]! < 32 || b[p]! > 127) return false;
           p++;
         }
         if (p >= to) return false;
@@ -206,6 +207,9 @@ export class JsonLineEncoder {
         // Nested objects and arrays are left to parseRecord.
         return false;
       }
+      // A record with bytes that are not UTF-8 is rejected whole, even in a value nobody reads (an unknown
+      // key, a repeated one): parseRecord's path gets to say so. Text fields are checked here too, once.
+      if (type === STRING && flags & NON_ASCII && !isValidUtf8(b, start, end)) return false;
       // A repeated key: the last value wins, as with JSON.parse.
       if (field >= 0) {
         this.type[field] = type;
@@ -288,8 +292,7 @@ export class JsonLineEncoder {
     const start = this.start[i]!;
     const end = this.end[i]!;
     const flags = this.flags[i]!;
-    // Invalid UTF-8 becomes U+FFFD when decoded: parseRecord's path writes that, so leave it to it.
-    if (flags & NON_ASCII && !isValidUtf8(b, start, end)) return false;
+    // Valid UTF-8: checked in scan.
     out.jsonText(i, b, start, end, (flags & ESCAPED) !== 0);
     return true;
   }
