@@ -5,18 +5,11 @@
  * compared with the splitters and `parseRecord` applied directly to the files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../src/pipeline/query.js';
 import { run } from '../../src/pipeline/run.js';
-import { splitJsonLines } from '../../src/records/event-line-splitter.js';
-import type { FieldSpec } from '../../src/records/field-spec.js';
-import { parseRecord } from '../../src/records/record-parser.js';
-import type { RawRecord } from '../../src/records/record-types.js';
-import { splitJsonObjects } from '../../src/records/song-object-splitter.js';
-import { decodeUtf8 } from '../../src/records/utf8-text.js';
-import { EVENT_FIELDS, SONG_FIELDS } from '../../src/schema/staging-tables.js';
+import { expectedStaging, loadedStaging, type Expected } from '../support/staging-compare.js';
 import { tempFolder, testWarehouses } from '../support/test-warehouses.js';
 
 const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
@@ -145,55 +138,6 @@ function quirkyDataset(): string {
   write('song_data/A/C/B/TRACB3.json', `${JSON.stringify({ ...SONG, song_id: 'SO15', artist_name: 112 }, null, 1)}\n`);
   write('song_data/A/README.txt', 'not a song');
   return folder;
-}
-
-interface Expected {
-  events: unknown[][];
-  songs: unknown[][];
-  rejects: unknown[][];
-}
-
-/** What staging and load_errors must hold: the splitters and parseRecord applied to the files directly. */
-async function expectedStaging(folder: string, files: Record<'events' | 'songs', string[]>): Promise<Expected> {
-  const expected: Expected = { events: [], songs: [], rejects: [] };
-  const take = async (
-    dataset: 'events' | 'songs',
-    split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>,
-    fields: readonly FieldSpec[],
-  ) => {
-    for (const file of files[dataset]) {
-      const path = join(folder, file);
-      async function* whole() {
-        yield decodeUtf8(readFileSync(path));
-      }
-      for await (const record of split(whole(), path)) {
-        const parsed = parseRecord(record, fields);
-        // A warehouse stores -0 as 0 (JavaScript writes both as "0").
-        if ('row' in parsed) expected[dataset].push(parsed.row.map((value) => (value === 0 ? 0 : value)));
-        else expected.rejects.push([parsed.reject.file, parsed.reject.line, parsed.reject.raw, parsed.reject.error, dataset]);
-      }
-    }
-  };
-  await take('songs', splitJsonObjects, SONG_FIELDS);
-  await take('events', splitJsonLines, EVENT_FIELDS);
-  return expected;
-}
-
-/** Staging and load_errors as loaded, in the same shape, in file and line order. */
-async function loadedStaging(warehouse: string): Promise<Expected> {
-  const rows = async (sql: string) =>
-    (await query(sql, { options: { warehouse }, env: {} })).map((row) =>
-      Object.values(row).map((value) => (typeof value === 'bigint' ? Number(value) : value)),
-    );
-  const columns = (fields: readonly FieldSpec[]) => [...fields.map((field) => field.column), 'source_file', 'line_number'].join(', ');
-  // Two song objects can share a line: their title tells them apart.
-  return {
-    events: await rows(`SELECT ${columns(EVENT_FIELDS)} FROM staging_events ORDER BY source_file, line_number`),
-    songs: await rows(`SELECT ${columns(SONG_FIELDS)} FROM staging_songs ORDER BY source_file, line_number, song_id`),
-    rejects: await rows(
-      'SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY dataset DESC, source_file, line_number',
-    ),
-  };
 }
 
 describe('staging paths', () => {

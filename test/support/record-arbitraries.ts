@@ -37,7 +37,9 @@ const stringBody: fc.Arbitrary<Buffer> = fc
   .tuple(
     fc.array(fc.constantFrom(...UNITS), { maxLength: 8 }),
     fc.constantFrom('raw', 'escaped', 'slashes'),
-    fc.option(fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe6, 0x97])), { freq: 8 }),
+    fc.option(fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe6, 0x97])), {
+      freq: 8,
+    }),
   )
   .map(([units, style, badBytes]) => {
     // JSON.stringify escapes quotes, backslashes, controls and unpaired surrogates; the rest stays raw.
@@ -51,7 +53,10 @@ const stringBody: fc.Arbitrary<Buffer> = fc
 /** A JSON number's text, written any way JSON allows, and now and then a way it does not. */
 const numberText: fc.Arbitrary<string> = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: -3_000_000_000, max: 3_000_000_000 }).map(String) },
-  { weight: 3, arbitrary: fc.constantFrom('0', '-0', '0.0', '-0.0', '1.0', '112', '112.0', '2562', '1e3', '1E+2', '2.5e-3', '1e400', '-1e400') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('0', '-0', '0.0', '-0.0', '1.0', '112', '112.0', '2562', '1e3', '1E+2', '2.5e-3', '1e400', '-1e400'),
+  },
   { weight: 4, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => JSON.stringify(value)) },
   {
     weight: 4,
@@ -59,7 +64,17 @@ const numberText: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.bigInt({ min: -(10n ** 16n), max: 10n ** 16n }), fc.constantFrom('', '.0', '.00', '.5', '.796'))
       .map(([digits, fraction]) => `${digits}${fraction}`),
   },
-  { weight: 3, arbitrary: fc.constantFrom('1541106106796', '1540919166796.0', '253402300799999', '253402300800000', '-62135596800001', '-62135596800000') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '1541106106796',
+      '1540919166796.0',
+      '253402300799999',
+      '253402300800000',
+      '-62135596800001',
+      '-62135596800000',
+    ),
+  },
   { weight: 1, arbitrary: fc.constantFrom('01', '1.', '.5', '+1', '1e', '--1', 'NaN', 'Infinity') },
 );
 
@@ -91,7 +106,13 @@ function typicalValue(field: FieldSpec): fc.Arbitrary<Buffer> {
     case 'double':
       return text(fc.double({ min: -1000, max: 1000, noNaN: true }).map((value) => JSON.stringify(value)));
     case 'user-id':
-      return text(fc.oneof(fc.nat(10_000).map((value) => `"${value}"`), fc.constant('""'), fc.nat(10_000).map(String)));
+      return text(
+        fc.oneof(
+          fc.nat(10_000).map((value) => `"${value}"`),
+          fc.constant('""'),
+          fc.nat(10_000).map(String),
+        ),
+      );
   }
 }
 
@@ -105,12 +126,14 @@ type Member = [key: string, value: Buffer];
 export function recordBytes(fields: readonly FieldSpec[]): fc.Arbitrary<Buffer> {
   const members = fc.tuple(
     ...fields.map((field) =>
-      fc.oneof(
-        // About a third of the records have only plausible values: (60/64)^18 for the 18 log fields.
-        { weight: 60, arbitrary: typicalValue(field) },
-        { weight: 3, arbitrary: jsonValue },
-        { weight: 1, arbitrary: fc.constant(undefined) },
-      ).map((value): Member | undefined => (value ? [field.key, value] : undefined)),
+      fc
+        .oneof(
+          // About a third of the records have only plausible values: (60/64)^18 for the 18 log fields.
+          { weight: 60, arbitrary: typicalValue(field) },
+          { weight: 3, arbitrary: jsonValue },
+          { weight: 1, arbitrary: fc.constant(undefined) },
+        )
+        .map((value): Member | undefined => (value ? [field.key, value] : undefined)),
     ),
   );
   return fc
@@ -126,7 +149,10 @@ export function recordBytes(fields: readonly FieldSpec[]): fc.Arbitrary<Buffer> 
       if (repeat) all.push(repeat);
       if (order) {
         const ranks = all.map(() => order.next().value as number);
-        all = all.map((member, index) => [member, ranks[index]!] as const).sort((a, b) => a[1] - b[1]).map(([member]) => member);
+        all = all
+          .map((member, index) => [member, ranks[index]!] as const)
+          .sort((a, b) => a[1] - b[1])
+          .map(([member]) => member);
       }
       const parts: Buffer[] = [Buffer.from(`{${space}`)];
       all.forEach(([key, value], index) => {
