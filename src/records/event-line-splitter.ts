@@ -15,7 +15,10 @@ const BYTE_ORDER_MARK = '\uFEFF';
  * it is dropped as it arrives, never held whole.
  */
 export async function* splitJsonLines(chunks: AsyncIterable<string>, file: string): AsyncGenerator<RawRecord> {
-  let pending = '';
+  // The unfinished last line, in pieces: joined only once its newline arrives, so a long line costs its
+  // length once rather than once per chunk.
+  let pending: string[] = [];
+  let pendingLength = 0;
   let lineNumber = 1;
   let first = true;
   // The start of the current line once it has grown too long to hold; the rest is dropped up to its end.
@@ -25,9 +28,26 @@ export async function* splitJsonLines(chunks: AsyncIterable<string>, file: strin
       if (chunk.startsWith(BYTE_ORDER_MARK)) chunk = chunk.slice(1);
       first = false;
     }
-    let text = pending + chunk;
+    let newline = chunk.indexOf('\n');
+    if (newline === -1) {
+      if (oversized !== undefined) continue;
+      pending.push(chunk);
+      pendingLength += chunk.length;
+      // More UTF-16 units than the limit's bytes: more bytes too (each unit takes one byte or more).
+      if (pendingLength > MAX_RECORD_BYTES) {
+        oversized = oversizedPrefix(pending.join(''));
+        pending = [];
+        pendingLength = 0;
+      }
+      continue;
+    }
+    // The pending line ends in this chunk: only its first part is joined to the rest of the line.
+    const head = pending.length > 0 ? pending.join('') : '';
+    const text = head + chunk;
+    newline += head.length;
+    pending = [];
+    pendingLength = 0;
     let start = 0;
-    let newline = text.indexOf('\n', start);
     while (newline !== -1) {
       if (oversized !== undefined) {
         yield { file, line: lineNumber, text: oversized, structuralError: RECORD_TOO_LARGE_ERROR };
@@ -40,20 +60,20 @@ export async function* splitJsonLines(chunks: AsyncIterable<string>, file: strin
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
-    pending = oversized === undefined ? text.slice(start) : '';
-    // More UTF-16 units than the limit's bytes: more bytes too (each unit takes one byte or more).
-    if (pending.length > MAX_RECORD_BYTES) {
-      oversized = oversizedPrefix(pending);
-      pending = '';
+    const rest = text.slice(start);
+    if (rest.length > MAX_RECORD_BYTES) oversized = oversizedPrefix(rest);
+    else if (rest.length > 0) {
+      pending.push(rest);
+      pendingLength = rest.length;
     }
-    text = '';
   }
   if (oversized !== undefined) {
     yield { file, line: lineNumber, text: oversized, structuralError: RECORD_TOO_LARGE_ERROR };
     return;
   }
-  const last = lineRecord(pending, 0, pending.length, file, lineNumber);
-  if (last) yield last;
+  const last = pending.join('');
+  const record = lineRecord(last, 0, last.length, file, lineNumber);
+  if (record) yield record;
 }
 
 function lineRecord(text: string, start: number, end: number, file: string, line: number): RawRecord | undefined {
