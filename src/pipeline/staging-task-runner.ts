@@ -8,7 +8,9 @@
  * `readFile` (one promise and four thread-pool round trips per file) takes 2.2 s where `readFileSync` takes
  * 0.3 s. Log lines, and song files holding one compact object, take the byte-level fast path
  * (`JsonLineEncoder`); anything it declines goes through `parseRecord`, the one parser that decides what is
- * rejected and why.
+ * rejected and why. A line longer than a record may be (16 MiB) is skipped as it is read and rejected, so the
+ * read buffer never grows past that plus one read; bytes that are not UTF-8 are decoded so the parser
+ * rejects them (utf8-text.ts), never replaced.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
