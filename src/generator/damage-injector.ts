@@ -28,28 +28,31 @@ export interface DamagedText {
   readonly kind: string;
 }
 
-/** Wrong-type replacements of log fields (JSON text), each a reason to reject the whole record. */
+/**
+ * Wrong-type replacements of log fields (JSON text), each a reason to reject the whole record. Not numbers or
+ * booleans in text fields, nor numbers written as strings: the record checks take those, as Redshift does.
+ */
 const EVENT_WRONG_TYPES: readonly (readonly [keyof EventJson, string])[] = [
   ['ts', '"abc"'],
   ['ts', 'null'],
   ['itemInSession', '"x"'],
   ['sessionId', '12.5'],
-  ['status', '"200"'],
-  ['auth', 'false'],
+  ['status', '"two hundred"'],
+  ['auth', '["Logged In"]'],
   ['userId', '"abc"'],
-  ['length', '"246.30812"'],
+  ['length', '"246,30812"'],
   ['registration', '"yesterday"'],
-  ['firstName', '5'],
-  ['page', 'true'],
+  ['firstName', '{"first":5}'],
+  ['page', '[]'],
 ];
 
 /** Wrong-type replacements of song fields. */
 const SONG_WRONG_TYPES: readonly (readonly [string, string])[] = [
   ['duration', '"abc"'],
-  ['year', '"1999"'],
+  ['year', '"1999-01-01"'],
   ['num_songs', '"one"'],
   ['artist_latitude', '"north"'],
-  ['title', '404'],
+  ['title', '[404]'],
 ];
 
 /** Decides where damage goes and makes the damaged text. */

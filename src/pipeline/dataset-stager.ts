@@ -12,6 +12,7 @@ import { parseRecord } from '../records/record-parser.js';
 import type { RawRecord, StagingRow } from '../records/record-types.js';
 import { splitJsonLines } from '../records/event-line-splitter.js';
 import { splitJsonObjects } from '../records/song-object-splitter.js';
+import { decodeUtf8, Utf8ChunkDecoder } from '../records/utf8-text.js';
 import type { FieldSpec } from '../records/field-spec.js';
 import { EVENT_FIELDS, SONG_FIELDS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import type { TableSpec } from '../schema/table-spec.js';
@@ -151,11 +152,15 @@ async function stageHere(
   if (rejected.length > 0) await writeRejects();
 }
 
+// Bytes that are not UTF-8 are decoded so that the record checks reject them, never replaced (utf8-text.ts).
 async function* wholeText(content: Buffer): AsyncGenerator<string> {
-  yield content.toString('utf8');
+  yield decodeUtf8(content);
 }
 
-function streamedText(location: DataLocation, object: SourceObject): AsyncIterable<string> {
-  // setEncoding keeps multi-byte characters whole across chunk boundaries.
-  return location.stream(object).setEncoding('utf8') as AsyncIterable<string>;
+async function* streamedText(location: DataLocation, object: SourceObject): AsyncGenerator<string> {
+  // The decoder keeps multi-byte characters whole across chunk boundaries.
+  const decoder = new Utf8ChunkDecoder();
+  for await (const chunk of location.stream(object) as AsyncIterable<Buffer>) yield decoder.write(chunk);
+  const rest = decoder.end();
+  if (rest) yield rest;
 }

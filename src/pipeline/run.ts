@@ -24,6 +24,7 @@ import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, t
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
+import { assertReconciled } from './staging-reconciliation.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 
 /** Options of `run` and `etl`: settings (or the inputs to resolve them) and an optional progress listener. */
@@ -251,7 +252,9 @@ async function stage(
   }
   await writer.finish();
   // Reconcile against the warehouse itself, not only our own counters.
-  return { ...counts, stagedInWarehouse: await countRows(warehouse, spec.table.name) };
+  const stagedInWarehouse = await countRows(warehouse, spec.table.name);
+  assertReconciled({ dataset: spec.name, location: location.uri, ...counts, stagedInWarehouse });
+  return { ...counts, stagedInWarehouse };
 }
 
 /**

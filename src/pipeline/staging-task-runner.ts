@@ -8,11 +8,12 @@
  * `readFile` (one promise and four thread-pool round trips per file) takes 2.2 s where `readFileSync` takes
  * 0.3 s. Log lines, and song files holding one compact object, take the byte-level fast path
  * (`JsonLineEncoder`); anything it declines goes through `parseRecord`, the one parser that decides what is
- * rejected and why.
+ * rejected and why. A line longer than a record may be (16 MiB) is skipped as it is read and rejected, so the
+ * read buffer never grows past that plus one read; bytes that are not UTF-8 are decoded so the parser
+ * rejects them (utf8-text.ts), never replaced.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { SourceError } from '../errors.js';
 import type { FieldSpec } from '../records/field-spec.js';
 import { JsonLineEncoder } from '../records/json-line-encoder.js';
@@ -23,6 +24,14 @@ import { JsonObjectSplitter } from '../records/song-object-splitter.js';
 import { StagingCsvWriter } from '../records/staging-csv-writer.js';
 import { StagingParquetWriter } from '../records/staging-parquet-writer.js';
 import type { StagingRowSink } from '../records/staging-row-sink.js';
+import {
+  decodeUtf8,
+  MAX_RECORD_BYTES,
+  OVERSIZED_PREFIX_CHARS,
+  oversizedPrefix,
+  RECORD_TOO_LARGE_ERROR,
+  Utf8ChunkDecoder,
+} from '../records/utf8-text.js';
 
 /** How a runner reads and where it writes; plain data, so it can be handed to a worker thread. */
 export interface StagingRunnerOptions {
@@ -84,8 +93,12 @@ export type RunnerMessage =
   | { readonly type: 'flushed' }
   | { readonly type: 'error'; readonly message: string; readonly source: boolean };
 
-// Log files are read in chunks of this size (grown for a longer line); song files fit in one.
+// Log files are read in chunks of this size (grown for a longer line, up to MAX_BUFFER_BYTES); song files
+// fit in one.
 const READ_CHUNK_BYTES = 4 << 20;
+// A line still unfinished when the buffer is this full is longer than a record may be: it is skipped to its
+// end and rejected, never held whole.
+const MAX_BUFFER_BYTES = MAX_RECORD_BYTES + READ_CHUNK_BYTES;
 const OPEN_BRACE = 123;
 // Rejects are sent in groups, so a badly damaged file does not pile them up in memory.
 const REJECT_GROUP = 1024;
@@ -145,8 +158,17 @@ export class StagingTaskRunner {
       let line = 1;
       let filled = 0;
       let atStart = true;
+      // Set while skipping the rest of a line too long to hold: its first bytes, kept for load_errors.
+      let oversized: string | undefined;
       for (;;) {
-        if (filled === this.chunk.length) this.chunk = growBuffer(this.chunk, filled);
+        if (filled === this.chunk.length) {
+          if (this.chunk.length < MAX_BUFFER_BYTES) this.chunk = growBuffer(this.chunk, filled, MAX_BUFFER_BYTES);
+          else {
+            // No newline in a full buffer: the line is too long. Keep its start, drop the rest as it comes.
+            oversized ??= oversizedPrefix(decodeUtf8(this.chunk, 0, Math.min(filled, OVERSIZED_PREFIX_CHARS * 4)));
+            filled = 0;
+          }
+        }
         const got = readSource(fd, file, this.chunk, filled);
         this.counts.bytes += got;
         filled += got;
@@ -167,9 +189,14 @@ export class StagingTaskRunner {
             if (!ended) break;
             newline = filled;
           }
-          // A CRLF file leaves a carriage return before each newline.
-          const end = newline > start && b[newline - 1] === 13 ? newline - 1 : newline;
-          if (end > start || newline < filled) this.stageLine(b, start, end, file, origin, line);
+          if (oversized !== undefined) {
+            this.rejectOversized(file, line, oversized);
+            oversized = undefined;
+          } else {
+            // A CRLF file leaves a carriage return before each newline.
+            const end = newline > start && b[newline - 1] === 13 ? newline - 1 : newline;
+            if (end > start || newline < filled) this.stageLine(b, start, end, file, origin, line);
+          }
           line += 1;
           start = newline + 1;
           if (start > filled) break;
@@ -185,15 +212,23 @@ export class StagingTaskRunner {
   }
 
   private stageLine(b: Buffer, start: number, end: number, file: string, origin: Buffer, line: number): void {
+    if (end - start > MAX_RECORD_BYTES) {
+      this.rejectOversized(file, line, oversizedPrefix(decodeUtf8(b, start, start + OVERSIZED_PREFIX_CHARS * 4)));
+      return;
+    }
     if (this.encoder.encode(b, start, end, this.writer, origin, line)) {
       this.counts.read += 1;
       this.counts.staged += 1;
       return;
     }
-    const text = b.toString('utf8', start, end);
+    const text = decodeUtf8(b, start, end);
     // Blank lines carry no data and are skipped (their number still counts).
     if (text.trim() === '') return;
     this.stageRecord({ file, line, text });
+  }
+
+  private rejectOversized(file: string, line: number, prefix: string): void {
+    this.stageRecord({ file, line, text: prefix, structuralError: RECORD_TOO_LARGE_ERROR });
   }
 
   private stageObjects(file: string): void {
@@ -216,7 +251,7 @@ export class StagingTaskRunner {
         return;
       }
       const splitter = new JsonObjectSplitter(file);
-      const decoder = new StringDecoder('utf8');
+      const decoder = new Utf8ChunkDecoder();
       for (const record of splitter.push(decoder.write(this.chunk.subarray(0, filled)))) this.stageRecord(record);
       while (!whole) {
         const got = readSource(fd, file, this.chunk, 0);
@@ -300,8 +335,8 @@ function sourceError(file: string, error: unknown): SourceError {
   return new SourceError(`Cannot read ${file}: ${code}`, { cause: error });
 }
 
-function growBuffer(buffer: Buffer, used: number): Buffer {
-  const bigger = Buffer.allocUnsafe(buffer.length * 2);
+function growBuffer(buffer: Buffer, used: number, limit: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit));
   buffer.copy(bigger, 0, 0, used);
   return bigger;
 }

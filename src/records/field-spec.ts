@@ -4,15 +4,16 @@
  * reason instead of failing the whole load (or being silently coerced).
  */
 import type { StagingValue } from './record-types.js';
+import { unpairedSurrogateError } from './utf8-text.js';
 
 /** How a JSON value is checked and converted for its column. */
 export type FieldKind =
-  | 'text' // a JSON string or null
-  | 'required-text' // a non-empty JSON string
-  | 'integer' // a JSON number with no fraction, or null
-  | 'epoch-ms' // whole epoch milliseconds as a JSON number (written as 1540919166796 or 1540919166796.0), or null
+  | 'text' // a JSON string, number or boolean (a number or boolean as written: `112`, `112.0`, `true`), or null
+  | 'required-text' // as text, but never null or ""
+  | 'integer' // a JSON number with no fraction (or a string holding one, as Redshift's COPY converts it), or null
+  | 'epoch-ms' // whole epoch milliseconds in 0001-01-01 .. 9999-12-31 (written as 1540919166796 or 1540919166796.0), or null
   | 'required-epoch-ms' // as epoch-ms, never null
-  | 'double' // any JSON number, or null
+  | 'double' // any JSON number (or a string holding one), or null
   | 'user-id'; // a string of digits (or "" for a logged-out visitor, stored as null), or a whole number
 
 /** One JSON key and the staging column it lands in. */
@@ -26,32 +27,63 @@ const INT32_MAX = 2_147_483_647;
 // PostgreSQL and Redshift cannot store U+0000 in text; rejecting it everywhere keeps every warehouse alike.
 const NUL_ERROR = 'text contains the NUL character (\\u0000), which warehouses cannot store';
 
-/** Converts `value` for a field of `kind`, or returns an error text saying what was expected. */
-export function convertField(kind: FieldKind, value: unknown): { value: StagingValue } | { error: string } {
+/**
+ * The range of timestamps every warehouse stores and prints alike: years 0001 to 9999 in UTC. DuckDB
+ * (290309 BC to 294247 AD), PostgreSQL and Redshift (4713 BC to 294276 AD) all hold more, but before year 1
+ * each writes BC years its own way (PostgreSQL `0001-01-01 BC`, DuckDB `0001-01-01 (BC)`, JavaScript
+ * `-000000`), and past 9999 ISO 8601 text needs a sign; within four-digit years they agree to the
+ * millisecond.
+ */
+export const MIN_EPOCH_MS = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+export const MAX_EPOCH_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+const EPOCH_RANGE = 'between 0001-01-01 and 9999-12-31 UTC (-62135596800000 to 253402300799999)';
+
+// A JSON number's text: what a numeric field accepts inside a string, the way Redshift's COPY converts the
+// text of a value to its column's type.
+const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Converts `value` for a field of `kind`, or returns an error text saying what was expected. `written` gives
+ * the value's text as it stands in the record, which a text field keeps for a number (`112.0`, not `112`).
+ */
+export function convertField(
+  kind: FieldKind,
+  value: unknown,
+  written?: () => string | undefined,
+): { value: StagingValue } | { error: string } {
   switch (kind) {
     case 'text':
       if (value === null || value === undefined) return { value: null };
-      if (typeof value !== 'string') return { error: `expected a string or null, got ${describe(value)}` };
-      return value.includes('\u0000') ? { error: NUL_ERROR } : { value };
-    case 'required-text':
-      if (typeof value !== 'string' || value === '') return { error: `expected a non-empty string, got ${describe(value)}` };
-      return value.includes('\u0000') ? { error: NUL_ERROR } : { value };
-    case 'integer':
+      return checkText(asText(value, written), `expected a string, number, boolean or null, got ${describe(value)}`);
+    case 'required-text': {
+      const text = value === null || value === undefined ? undefined : asText(value, written);
+      if (text === undefined || text === '') return { error: `expected a non-empty string, got ${describe(value)}` };
+      return checkText(text, '');
+    }
+    case 'integer': {
       if (value === null || value === undefined) return { value: null };
-      return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= INT32_MAX
-        ? { value }
+      const number = asNumber(value);
+      return number !== undefined && Number.isInteger(number) && Math.abs(number) <= INT32_MAX
+        ? { value: number }
         : { error: `expected a whole number, got ${describe(value)}` };
+    }
     case 'epoch-ms':
-    case 'required-epoch-ms':
+    case 'required-epoch-ms': {
       if (value === null || value === undefined) {
         return kind === 'epoch-ms' ? { value: null } : { error: 'expected epoch milliseconds, got null' };
       }
-      return typeof value === 'number' && Number.isSafeInteger(value)
-        ? { value }
-        : { error: `expected whole epoch milliseconds, got ${describe(value)}` };
-    case 'double':
+      const number = asNumber(value);
+      if (number === undefined || !Number.isSafeInteger(number))
+        return { error: `expected whole epoch milliseconds, got ${describe(value)}` };
+      return number >= MIN_EPOCH_MS && number <= MAX_EPOCH_MS
+        ? { value: number }
+        : { error: `expected epoch milliseconds ${EPOCH_RANGE}, the range every warehouse stores alike, got ${describe(value)}` };
+    }
+    case 'double': {
       if (value === null || value === undefined) return { value: null };
-      return typeof value === 'number' ? { value } : { error: `expected a number, got ${describe(value)}` };
+      const number = asNumber(value);
+      return number !== undefined ? { value: number } : { error: `expected a number, got ${describe(value)}` };
+    }
     case 'user-id':
       if (value === '' || value === null || value === undefined) return { value: null };
       if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return { value: Number(value) };
@@ -60,8 +92,35 @@ export function convertField(kind: FieldKind, value: unknown): { value: StagingV
   }
 }
 
+/** A string as it is; a number or boolean as written in the record; undefined for anything else. */
+function asText(value: unknown, written: (() => string | undefined) | undefined): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return written?.() ?? String(value);
+  return undefined;
+}
+
+function checkText(text: string | undefined, wrongType: string): { value: StagingValue } | { error: string } {
+  if (text === undefined) return { error: wrongType };
+  if (text.includes('\u0000')) return { error: NUL_ERROR };
+  const surrogate = unpairedSurrogateError(text);
+  return surrogate ? { error: surrogate } : { value: text };
+}
+
+/** A number, or a string holding a JSON number's text (Redshift's COPY converts text to the column's type). */
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : undefined;
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nesting too deep to print.
+    text = Array.isArray(value) ? '[...]' : '{...}';
+  }
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -6,12 +6,13 @@
  *
  * It accepts only records it can prove `parseRecord` would stage, and writes the values `parseRecord` would
  * give: one flat object, keys without escapes, every field of the kind its spec asks for, text that is
- * valid UTF-8 with no NUL and no surrogate escape, integers in plain notation. For anything else it declines
+ * valid UTF-8 with no NUL and no surrogate escape (or a number or boolean, kept as written), integers in
+ * plain notation, epoch milliseconds within the range every warehouse stores. For anything else it declines
  * and writes nothing; the caller then runs the record through `parseRecord`, which stages it or rejects it
  * with its exact reason. So the records staged are the same either way, and every reject still comes from
  * the one parser.
  */
-import type { FieldKind, FieldSpec } from './field-spec.js';
+import { type FieldKind, type FieldSpec, MAX_EPOCH_MS, MIN_EPOCH_MS } from './field-spec.js';
 import { hex4, isValidUtf8, SIMPLE_ESCAPES } from './json-string-bytes.js';
 import type { StagingRowSink } from './staging-row-sink.js';
 
@@ -129,7 +130,8 @@ export class JsonLineEncoder {
         this.lastField = field;
       } else {
         while (p < to && b[p] !== QUOTE) {
-          if (b[p] === BACKSLASH || b[p]! < 32) return false;
+          // Escaped, control and non-ASCII keys are left to parseRecord (which also rejects invalid UTF-8).
+          if (b[p] === BACKSLASH || b[p]! < 32 || b[p]! > 127) return false;
           p++;
         }
         if (p >= to) return false;
@@ -205,6 +207,9 @@ export class JsonLineEncoder {
         // Nested objects and arrays are left to parseRecord.
         return false;
       }
+      // A record with bytes that are not UTF-8 is rejected whole, even in a value nobody reads (an unknown
+      // key, a repeated one): parseRecord's path gets to say so. Text fields are checked here too, once.
+      if (type === STRING && flags & NON_ASCII && !isValidUtf8(b, start, end)) return false;
       // A repeated key: the last value wins, as with JSON.parse.
       if (field >= 0) {
         this.type[field] = type;
@@ -247,10 +252,13 @@ export class JsonLineEncoder {
       switch (this.kinds[i]) {
         case TEXT:
           if (absent) out.null(i);
-          else if (type !== STRING || !this.text(b, i, out)) return false;
+          else if (type !== STRING) this.written(b, i, out);
+          else if (!this.text(b, i, out)) return false;
           break;
         case REQUIRED_TEXT:
-          if (type !== STRING || this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
+          if (absent) return false;
+          else if (type !== STRING) this.written(b, i, out);
+          else if (this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
           break;
         case INTEGER:
           if (absent) out.null(i);
@@ -258,10 +266,10 @@ export class JsonLineEncoder {
           break;
         case EPOCH_MS:
           if (absent) out.null(i);
-          else if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
+          else if (type !== NUMBER || !this.epoch(b, i, out)) return false;
           break;
         case REQUIRED_EPOCH_MS:
-          if (type !== NUMBER || !this.integer(b, i, out, MAX_EPOCH_DIGITS)) return false;
+          if (type !== NUMBER || !this.epoch(b, i, out)) return false;
           break;
         case DOUBLE:
           if (absent) out.null(i);
@@ -284,23 +292,41 @@ export class JsonLineEncoder {
     const start = this.start[i]!;
     const end = this.end[i]!;
     const flags = this.flags[i]!;
-    // Invalid UTF-8 becomes U+FFFD when decoded: parseRecord's path writes that, so leave it to it.
-    if (flags & NON_ASCII && !isValidUtf8(b, start, end)) return false;
+    // Valid UTF-8: checked in scan.
     out.jsonText(i, b, start, end, (flags & ESCAPED) !== 0);
     return true;
   }
 
+  /** A number or boolean in a text field: its text exactly as written (`112.0` stays `112.0`), plain ASCII. */
+  private written(b: Buffer, i: number, out: StagingRowSink): void {
+    out.jsonText(i, b, this.start[i]!, this.end[i]!, false);
+  }
+
   /** A plain integer of at most `maxDigits` digits (a zero fraction allowed), written as int32 or int64. */
   private integer(b: Buffer, i: number, out: StagingRowSink, maxDigits: number): boolean {
+    const value = this.integerValue(b, i, maxDigits);
+    if (Number.isNaN(value)) return false;
+    out.integer(i, value);
+    return true;
+  }
+
+  /** Epoch milliseconds within the range every warehouse stores (see `MIN_EPOCH_MS`). */
+  private epoch(b: Buffer, i: number, out: StagingRowSink): boolean {
+    const value = this.integerValue(b, i, MAX_EPOCH_DIGITS);
+    if (!(value >= MIN_EPOCH_MS && value <= MAX_EPOCH_MS)) return false;
+    out.integer(i, value);
+    return true;
+  }
+
+  /** The value of a plain integer of at most `maxDigits` digits (a zero fraction allowed), or NaN. */
+  private integerValue(b: Buffer, i: number, maxDigits: number): number {
     const flags = this.flags[i]!;
-    if (flags & (EXPONENT | NONZERO_FRACTION)) return false;
+    if (flags & (EXPONENT | NONZERO_FRACTION)) return Number.NaN;
     const negative = flags & NEGATIVE;
     const digitsStart = this.start[i]! + (negative ? 1 : 0);
     const digitsEnd = this.integerEnd[i]!;
-    if (digitsEnd - digitsStart > maxDigits) return false;
-    const value = negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
-    out.integer(i, value);
-    return true;
+    if (digitsEnd - digitsStart > maxDigits) return Number.NaN;
+    return negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
   }
 
   /** A double; also given as its text when that text names it exactly (see `StagingRowSink.decimal`). */

@@ -2,7 +2,9 @@
  * Turns raw record text into a staging row, or a reject that says exactly what was wrong.
  */
 import { convertField, type FieldSpec } from './field-spec.js';
+import { memberValueText } from './json-member-text.js';
 import type { ParsedRecord, RawRecord, StagingRow } from './record-types.js';
+import { invalidUtf8Error } from './utf8-text.js';
 
 /**
  * Parses `record` as a JSON object and converts each field of `fields` into its column; appends the
@@ -10,6 +12,9 @@ import type { ParsedRecord, RawRecord, StagingRow } from './record-types.js';
  */
 export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): ParsedRecord {
   if (record.structuralError) return reject(record, record.structuralError);
+  // Bytes that were not UTF-8 were decoded to lone surrogates (see utf8-text.ts): reject, never replace them.
+  const notUtf8 = invalidUtf8Error(record.text);
+  if (notUtf8) return reject(record, notUtf8);
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.text);
@@ -23,7 +28,11 @@ export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): Pa
   const row: StagingRow = new Array(fields.length + 2);
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    const converted = convertField(field.kind, object[field.key]);
+    const value = object[field.key];
+    // A number's text as written is looked up only when there is one (text fields rarely hold numbers).
+    const asText = field.kind === 'text' || field.kind === 'required-text';
+    const written = asText && typeof value === 'number' ? () => memberValueText(record.text, field.key) : undefined;
+    const converted = convertField(field.kind, value, written);
     if ('error' in converted) return reject(record, `field "${field.key}": ${converted.error}`);
     row[i] = converted.value;
   }
@@ -33,5 +42,12 @@ export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): Pa
 }
 
 function reject(record: RawRecord, error: string): ParsedRecord {
-  return { reject: { file: record.file, line: record.line, raw: record.text, error } };
+  // A byte that was not UTF-8 (or half a character cut off) shows as U+FFFD in the raw text; the error
+  // names the byte and where it was.
+  return { reject: { file: record.file, line: record.line, raw: wellFormed(record.text), error } };
+}
+
+function wellFormed(text: string): string {
+  const native = text as unknown as { isWellFormed(): boolean; toWellFormed(): string };
+  return native.isWellFormed() ? text : native.toWellFormed();
 }

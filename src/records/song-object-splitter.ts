@@ -4,6 +4,7 @@
  * Objects are delimited by tracking brace depth outside strings; parsing happens later, per object.
  */
 import type { RawRecord } from './record-types.js';
+import { MAX_RECORD_BYTES, oversizedPrefix, RECORD_TOO_LARGE_ERROR } from './utf8-text.js';
 
 const BYTE_ORDER_MARK = 0xfeff;
 const OPEN_BRACE = 123;
@@ -17,7 +18,8 @@ const NEWLINE = 10;
 /**
  * Yields the raw text of each top-level value in `chunks`, with the line it starts on. Text outside any
  * object and an object cut off by the end of the file are yielded too, with `structuralError` set, so the
- * caller can quarantine them instead of losing them.
+ * caller can quarantine them instead of losing them. A record longer than `MAX_RECORD_BYTES` is yielded
+ * with only its first characters and `structuralError` set; the rest is never held in memory.
  */
 export async function* splitJsonObjects(chunks: AsyncIterable<string>, file: string): AsyncGenerator<RawRecord> {
   const splitter = new JsonObjectSplitter(file);
@@ -36,6 +38,9 @@ export class JsonObjectSplitter {
   private line = 1;
   private recordLine = 1;
   private parts: string[] = [];
+  // Characters in `parts`; and the start of the current record once it has grown too long to hold.
+  private partsLength = 0;
+  private oversized: string | undefined;
   // True while the current record is stray text (outside any object).
   private stray = false;
   private first = true;
@@ -68,8 +73,8 @@ export class JsonObjectSplitter {
         if (stray) {
           // Stray text ends at the end of its line.
           this.parts.push(chunk.slice(start, i));
-          records.push(strayRecord(this.parts, file, this.recordLine));
-          this.parts = [];
+          records.push(this.limited(strayRecord(this.parts, file, this.recordLine)));
+          this.resetParts();
           stray = false;
           start = -1;
         }
@@ -80,8 +85,8 @@ export class JsonObjectSplitter {
         if (c === OPEN_BRACE) {
           if (stray) {
             this.parts.push(chunk.slice(start, i));
-            records.push(strayRecord(this.parts, file, this.recordLine));
-            this.parts = [];
+            records.push(this.limited(strayRecord(this.parts, file, this.recordLine)));
+            this.resetParts();
             stray = false;
           }
           depth = 1;
@@ -100,13 +105,13 @@ export class JsonObjectSplitter {
         depth -= 1;
         if (depth === 0) {
           this.parts.push(chunk.slice(start, i + 1));
-          records.push({ file, line: this.recordLine, text: this.parts.join('') });
-          this.parts = [];
+          records.push(this.limited({ file, line: this.recordLine, text: this.parts.join('') }));
+          this.resetParts();
           start = -1;
         }
       }
     }
-    if (start !== -1) this.parts.push(chunk.slice(start));
+    if (start !== -1) this.keepPart(chunk.slice(start));
     this.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
@@ -117,16 +122,53 @@ export class JsonObjectSplitter {
 
   /** Ends the input: returns stray text still open, or the object the end of the file cut off. */
   end(): RawRecord[] {
-    if (this.stray) return [strayRecord(this.parts, this.file, this.recordLine)];
+    if (this.stray) return [this.limited(strayRecord(this.parts, this.file, this.recordLine))];
     if (this.depth > 0) {
       const text = this.parts.join('');
-      return [{ file: this.file, line: this.recordLine, text, structuralError: 'the JSON object is cut off at the end of the file' }];
+      const cut: RawRecord = {
+        file: this.file,
+        line: this.recordLine,
+        text,
+        structuralError: 'the JSON object is cut off at the end of the file',
+      };
+      return [this.limited(cut)];
     }
     return [];
   }
+
+  /** Keeps the unfinished part of a record, or only its start once the record is too long to hold. */
+  private keepPart(part: string): void {
+    if (this.oversized !== undefined) return;
+    this.parts.push(part);
+    this.partsLength += part.length;
+    // More UTF-16 units than the limit's bytes: more bytes too (each unit takes one byte or more).
+    if (this.partsLength > MAX_RECORD_BYTES) {
+      this.oversized = oversizedPrefix(this.parts.join(''));
+      this.parts = [];
+    }
+  }
+
+  private resetParts(): void {
+    this.parts = [];
+    this.partsLength = 0;
+    this.oversized = undefined;
+  }
+
+  /** `record`, or its start with the size error when it is larger than a record may be. */
+  private limited(record: RawRecord): RawRecord {
+    if (this.oversized !== undefined)
+      return { file: record.file, line: record.line, text: this.oversized, structuralError: RECORD_TOO_LARGE_ERROR };
+    return tooLarge(record.text) ? { ...record, text: oversizedPrefix(record.text), structuralError: RECORD_TOO_LARGE_ERROR } : record;
+  }
 }
 
-function strayRecord(parts: string[], file: string, line: number): RawRecord {
+/** True when `text` takes more than `MAX_RECORD_BYTES` as UTF-8 (counted only when it might). */
+export function tooLarge(text: string): boolean {
+  if (text.length * 3 <= MAX_RECORD_BYTES) return false;
+  return text.length > MAX_RECORD_BYTES || Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES;
+}
+
+function strayRecord(parts: readonly string[], file: string, line: number): RawRecord {
   return { file, line, text: parts.join('').trimEnd(), structuralError: 'text outside a JSON object' };
 }
 

@@ -5,17 +5,11 @@
  * compared with the splitters and `parseRecord` applied directly to the files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../src/pipeline/query.js';
 import { run } from '../../src/pipeline/run.js';
-import { splitJsonLines } from '../../src/records/event-line-splitter.js';
-import type { FieldSpec } from '../../src/records/field-spec.js';
-import { parseRecord } from '../../src/records/record-parser.js';
-import type { RawRecord } from '../../src/records/record-types.js';
-import { splitJsonObjects } from '../../src/records/song-object-splitter.js';
-import { EVENT_FIELDS, SONG_FIELDS } from '../../src/schema/staging-tables.js';
+import { expectedStaging, loadedStaging, type Expected } from '../support/staging-compare.js';
 import { tempFolder, testWarehouses } from '../support/test-warehouses.js';
 
 const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
@@ -85,6 +79,15 @@ function quirkyDataset(): string {
     `${event({})}   `,
     event({}).replace('{', '{"ts":1,'),
     event({ song: 'x'.repeat(5 << 20) }),
+    // Past what a record may hold (16 MiB): rejected, never held whole.
+    event({ song: 'y'.repeat(17 << 20) }),
+    // Numbers and booleans in text fields keep their text as written; numbers in strings convert.
+    event({}).replace('"artist":"Des\'ree"', '"artist":112.0').replace('"location":"Phoenix-Mesa-Scottsdale, AZ"', '"location":true'),
+    event({ itemInSession: '3', length: '246.30812', status: '200.0', sessionId: '1e2' }),
+    event({ ts: 253402300800000 }),
+    event({ registration: -62135596800001 }),
+    event({ ts: 253402300799999, registration: -62135596800000 }),
+    event({ song: 'lone \ud83d surrogate' }),
   ];
   write('log_data/2018/11/2018-11-01-events.json', `\uFEFF${day1.join('\r\n')}\r\n`);
   write(
@@ -126,57 +129,15 @@ function quirkyDataset(): string {
     'song_data/A/C/A/TRACA8.json',
     `{"num_songs":1,"artist_id":"ARZ","song_id":"SO12","title":"${'long '.repeat(2000)}","num_songs":2,"year":"1999"}`,
   );
+  // As real song files have them: artists whose names are digits, numeric locations.
+  write('song_data/A/C/B/TRACB1.json', JSON.stringify({ ...SONG, song_id: 'SO13', artist_name: 112, artist_location: 2562 }));
+  write(
+    'song_data/A/C/B/TRACB2.json',
+    `{"artist_id": "AR2562", "song_id": "SO14", "artist_name": 2562.0, "artist_location": -33.5e0, "title": false, "year": "2001", "duration": "199.5"}`,
+  );
+  write('song_data/A/C/B/TRACB3.json', `${JSON.stringify({ ...SONG, song_id: 'SO15', artist_name: 112 }, null, 1)}\n`);
   write('song_data/A/README.txt', 'not a song');
   return folder;
-}
-
-interface Expected {
-  events: unknown[][];
-  songs: unknown[][];
-  rejects: unknown[][];
-}
-
-/** What staging and load_errors must hold: the splitters and parseRecord applied to the files directly. */
-async function expectedStaging(folder: string, files: Record<'events' | 'songs', string[]>): Promise<Expected> {
-  const expected: Expected = { events: [], songs: [], rejects: [] };
-  const take = async (
-    dataset: 'events' | 'songs',
-    split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>,
-    fields: readonly FieldSpec[],
-  ) => {
-    for (const file of files[dataset]) {
-      const path = join(folder, file);
-      async function* whole() {
-        yield readFileSync(path).toString('utf8');
-      }
-      for await (const record of split(whole(), path)) {
-        const parsed = parseRecord(record, fields);
-        // A warehouse stores -0 as 0 (JavaScript writes both as "0").
-        if ('row' in parsed) expected[dataset].push(parsed.row.map((value) => (value === 0 ? 0 : value)));
-        else expected.rejects.push([parsed.reject.file, parsed.reject.line, parsed.reject.raw, parsed.reject.error, dataset]);
-      }
-    }
-  };
-  await take('songs', splitJsonObjects, SONG_FIELDS);
-  await take('events', splitJsonLines, EVENT_FIELDS);
-  return expected;
-}
-
-/** Staging and load_errors as loaded, in the same shape, in file and line order. */
-async function loadedStaging(warehouse: string): Promise<Expected> {
-  const rows = async (sql: string) =>
-    (await query(sql, { options: { warehouse }, env: {} })).map((row) =>
-      Object.values(row).map((value) => (typeof value === 'bigint' ? Number(value) : value)),
-    );
-  const columns = (fields: readonly FieldSpec[]) => [...fields.map((field) => field.column), 'source_file', 'line_number'].join(', ');
-  // Two song objects can share a line: their title tells them apart.
-  return {
-    events: await rows(`SELECT ${columns(EVENT_FIELDS)} FROM staging_events ORDER BY source_file, line_number`),
-    songs: await rows(`SELECT ${columns(SONG_FIELDS)} FROM staging_songs ORDER BY source_file, line_number, song_id`),
-    rejects: await rows(
-      'SELECT source_file, line_number, raw_record, error, dataset FROM load_errors ORDER BY dataset DESC, source_file, line_number',
-    ),
-  };
 }
 
 describe('staging paths', () => {
@@ -197,6 +158,7 @@ describe('staging paths', () => {
         'song_data/A/B/D/TRABD3.json',
         'song_data/A/B/D/TRABD4.json',
         ...Array.from({ length: 8 }, (_, index) => `song_data/A/C/A/TRACA${index + 1}.json`),
+        ...Array.from({ length: 3 }, (_, index) => `song_data/A/C/B/TRACB${index + 1}.json`),
       ],
     });
     // In the order loadedStaging reads them: file, line, then song_id (two objects share a line).
@@ -207,7 +169,21 @@ describe('staging paths', () => {
   it('has a dataset that exercises every kind of record', () => {
     expect(expected.events.length).toBeGreaterThan(10);
     expect(expected.rejects.map((row) => row[3])).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^invalid JSON/), expect.stringMatching(/NUL/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^invalid JSON/),
+        expect.stringMatching(/NUL/),
+        expect.stringMatching(/^the record is larger than 16 MiB/),
+        expect.stringMatching(/^the record is not valid UTF-8/),
+        expect.stringMatching(/^field "ts": expected epoch milliseconds between 0001-01-01 and 9999-12-31/),
+        expect.stringMatching(/unpaired surrogate/),
+      ]),
+    );
+    const texts = expected.songs.map((row) => [row[6], row[4], row[5], row[7]]);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        ['SO13', '2562', '112', "I Didn't Mean To"],
+        ['SO14', '-33.5e0', '2562.0', 'false'],
+      ]),
     );
   });
 

@@ -72,7 +72,9 @@ describe('parseRecord for events', () => {
     });
     expect(parse({ ...EVENT, itemInSession: 'x' })).toMatchObject({ reject: { error: /field "itemInSession"/ } });
     expect(parse({ ...EVENT, userId: 'abc' })).toMatchObject({ reject: { error: /field "userId"/ } });
-    expect(parse({ ...EVENT, artist: 5 })).toMatchObject({ reject: { error: /field "artist": expected a string/ } });
+    expect(parse({ ...EVENT, artist: [5] })).toMatchObject({
+      reject: { error: /field "artist": expected a string, number, boolean or null, got \[5\]/ },
+    });
     expect(parse({ ...EVENT, ts: null })).toMatchObject({ reject: { error: /field "ts"/ } });
   });
 
@@ -132,7 +134,53 @@ describe('parseRecord for songs', () => {
     expect(parse({ ...SONG, artist_id: '' }, SONG_FIELDS)).toMatchObject({ reject: { error: /field "artist_id"/ } });
   });
 
-  it('rejects a duration given as text', () => {
-    expect(parse({ ...SONG, duration: '153.3' }, SONG_FIELDS)).toMatchObject({ reject: { error: /field "duration": expected a number/ } });
+  it('reads a number written as a string in a numeric field, as Redshift COPY converts text to the column type', () => {
+    const parsed = parse({ ...SONG, duration: '153.3', year: '1999', num_songs: '1' }, SONG_FIELDS);
+    expect('row' in parsed && [parsed.row[0], parsed.row[8], parsed.row[9]]).toEqual([1, 153.3, 1999]);
+    expect(parse({ ...SONG, duration: '153,3' }, SONG_FIELDS)).toMatchObject({
+      reject: { error: 'field "duration": expected a number, got "153,3"' },
+    });
+    expect(parse({ ...SONG, duration: ' 153.3' }, SONG_FIELDS)).toMatchObject({ reject: { error: /field "duration": expected a number/ } });
+    expect(parse({ ...SONG, year: '1999.5' }, SONG_FIELDS)).toMatchObject({ reject: { error: /field "year": expected a whole number/ } });
+    expect(parse({ ...SONG, duration: '' }, SONG_FIELDS)).toMatchObject({ reject: { error: /field "duration"/ } });
+  });
+
+  it('keeps a number or boolean in a text field as its text, exactly as written', () => {
+    const text =
+      '{"num_songs":1,"artist_id":"AR1","artist_latitude":null,"artist_longitude":null,"artist_location":  -12.50e1 ,"artist_name":112.0,"song_id":"SO1","title":true,"duration":1.5,"year":0}';
+    const parsed = parse(text, SONG_FIELDS);
+    expect('row' in parsed && [parsed.row[4], parsed.row[5], parsed.row[7]]).toEqual(['-12.50e1', '112.0', 'true']);
+    // The last of a repeated key wins, as in JSON.parse; escaped key names are the same key.
+    const repeated = parse('{"artist_id":"AR1","song_id":"SO1","artist_name":1,"artist\\u005fname":2562}', SONG_FIELDS);
+    expect('row' in repeated && repeated.row[5]).toBe('2562');
+    const numericId = parse({ ...SONG, artist_id: 42 }, SONG_FIELDS);
+    expect('row' in numericId && numericId.row[1]).toBe('42');
+  });
+});
+
+describe('parseRecord limits', () => {
+  it('rejects ts and registration outside years 0001 to 9999, which every warehouse stores alike', () => {
+    expect(parse({ ...EVENT, ts: 253402300800000 })).toMatchObject({
+      reject: { error: /^field "ts": expected epoch milliseconds between 0001-01-01 and 9999-12-31 UTC .*got 253402300800000$/ },
+    });
+    expect(parse({ ...EVENT, registration: -62135596800001 })).toMatchObject({
+      reject: { error: /^field "registration": expected epoch milliseconds between/ },
+    });
+    expect(parse({ ...EVENT, ts: 253402300799999 })).toMatchObject({ row: expect.any(Array) });
+    expect(parse({ ...EVENT, ts: -62135596800000 })).toMatchObject({ row: expect.any(Array) });
+  });
+
+  it('rejects a record whose bytes were not UTF-8, and text holding an unpaired surrogate escape', () => {
+    expect(parse(`{"artist":"bad \udcff byte","ts":1}`)).toMatchObject({
+      reject: { error: 'the record is not valid UTF-8: byte 0xFF at character 16 is not part of a UTF-8 character' },
+    });
+    expect(parse('{"artist":"half \\ud83d","ts":1}')).toMatchObject({
+      reject: { error: 'field "artist": text holds an unpaired surrogate (\\ud83d), which is not a character' },
+    });
+  });
+
+  it('survives nesting too deep to print in its error', () => {
+    const deep = `{"artist":${'['.repeat(20000)}${']'.repeat(20000)},"ts":1}`;
+    expect(parse(deep)).toMatchObject({ reject: { error: /field "artist": expected a string/ } });
   });
 });

@@ -102,9 +102,9 @@ export function redshiftStagingSql(spec: DatasetSpec, settings: Settings, dialec
     `IAM_ROLE ${literal(iamRole)}`,
     ...(region ? [`REGION ${literal(region)}`] : []),
     `FORMAT AS JSON ${jsonFormat(spec, settings, source)}`,
-    // The streamed loads keep a record whose bytes are not valid UTF-8 (the decoder replaces them); COPY
-    // does the same instead of rejecting it, and notes each such row in its replacements log.
-    'ACCEPTINVCHARS',
+    // No ACCEPTINVCHARS: without it COPY rejects a record whose bytes are not valid UTF-8 (with it, it would
+    // replace them), as the streamed loads do. Numbers in VARCHAR columns load as their text, and strings
+    // holding numbers convert to numeric columns: the streamed loads' record checks do the same.
     // MAXERROR n fails the COPY at n errors. One more than --max-errors lets a COPY finish with exactly the
     // allowed number; the run then checks the total of both COPYs against --max-errors itself.
     `MAXERROR ${Math.min(settings.maxErrors + 1, MAXERROR_LIMIT)}`,

@@ -6,7 +6,6 @@ FROM 's3://udacity-dend/log_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'
 REGION 'us-west-2'
 FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
-ACCEPTINVCHARS
 MAXERROR 1;
 
 SELECT COUNT(DISTINCT filename) AS files

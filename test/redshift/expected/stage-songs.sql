@@ -1,5 +1,5 @@
 -- Staging the songs on a provisioned cluster (COPY reference: FROM, IAM_ROLE, REGION,
--- FORMAT AS JSON 'auto', ACCEPTINVCHARS, MAXERROR), then PG_LAST_COPY_ID() against the STL views.
+-- FORMAT AS JSON 'auto', MAXERROR; no ACCEPTINVCHARS, so invalid UTF-8 is rejected), then PG_LAST_COPY_ID() against the STL views.
 -- The song keys are lowercase column names, so 'auto' maps them. --max-errors 0 gives MAXERROR 1:
 -- MAXERROR n fails at n errors, and 0 or 1 both fail at the first.
 
@@ -8,7 +8,6 @@ FROM 's3://udacity-dend/song_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/dwhRole'
 REGION 'us-west-2'
 FORMAT AS JSON 'auto'
-ACCEPTINVCHARS
 MAXERROR 1;
 
 SELECT COUNT(DISTINCT filename) AS files
