@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
 import { setIfPresent, type SettingKey, type SettingLayer } from './setting-layer.js';
 
 /** Keys of the `[SPARKIFY]` section and the settings they feed. */
-export const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
+const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
   WAREHOUSE: 'warehouse',
   SCHEMA: 'schema',
   SOURCE: 'source',
@@ -39,7 +39,7 @@ export function readDwhConfig(path: string): SettingLayer {
 }
 
 /** Turns the text of a dwh.cfg into a setting layer; `path` is only used to name origins. */
-export function dwhConfigLayer(text: string, path: string): SettingLayer {
+function dwhConfigLayer(text: string, path: string): SettingLayer {
   const sections = normaliseSections(ini.parse(text.replace(/^\uFEFF/, '')));
   const layer: SettingLayer = {};
   const origin = (section: string, key: string) => `${path} [${section}] ${key}`;

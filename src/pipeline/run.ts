@@ -11,7 +11,7 @@ import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
-import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
+import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import type { ProgressListener, StageName } from './progress.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
@@ -53,7 +53,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect)));
     let songs: DatasetSummary;
     let events: DatasetSummary;
-    if (warehouse.stageFromStorage) {
+    if (warehouse.intake.kind === 'warehouse-reads-storage') {
       // The warehouse reads the files itself (Redshift's COPY from S3); none passes through this process.
       songs = await timed('stage-songs', () => stageInWarehouse(warehouse, settings, SONG_DATASET, options.onProgress));
       events = await timed('stage-events', () => stageInWarehouse(warehouse, settings, EVENT_DATASET, options.onProgress));
@@ -115,7 +115,8 @@ async function stageInWarehouse(
 ): Promise<DatasetSummary> {
   // Shown while the warehouse works (a COPY of many small files can take long); it reports once, at the end.
   onProgress?.({ stage: spec.stage, files: 0, records: 0, bytes: 0, done: false });
-  const result = await warehouse.stageFromStorage!(spec, settings);
+  if (warehouse.intake.kind !== 'warehouse-reads-storage') throw new Error(`${warehouse.description} does not read its source itself`);
+  const result = await warehouse.intake.stage(spec, settings);
   const staged = await countRows(warehouse, spec.table.name);
   const read = staged + result.rejected;
   onProgress?.({ stage: spec.stage, files: result.files, records: read, bytes: result.bytes, done: true });
@@ -137,7 +138,7 @@ async function stage(
   rejects: TableWriter,
   onProgress: ProgressListener | undefined,
 ): Promise<DatasetSummary> {
-  const writer = await warehouse.openWriter(spec.table);
+  const writer = await openStagingLoad(warehouse, spec.table);
   let counts: StagedCounts;
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);

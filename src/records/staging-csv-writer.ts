@@ -73,7 +73,7 @@ export class StagingCsvWriter implements StagingRowSink {
     // Digits from the last one back: no intermediate string.
     for (let p = q + digits - 1; p >= q; p--) {
       const next = Math.floor(rest / 10);
-      b[p] = 48 + rest - next * 10;
+      b[p] = 48 + (rest - next * 10);
       rest = next;
     }
     q += digits;

@@ -218,14 +218,6 @@ FROM (SELECT DISTINCT start_time FROM songplays) starts`,
   ];
 }
 
-/**
- * The statements that publish the star schema: each table is emptied and refilled. The caller runs them
- * in one transaction, so readers see the old tables or the new ones, never a mix.
- */
-export function publishStatements(dialect: SqlDialect): string[] {
-  return starTableBuilds(dialect).flatMap((build) => [emptyStatement(dialect, build), fillStatement(dialect, build, build.select)]);
-}
-
 /** The DELETE that empties a star table before it is refilled. */
 export function emptyStatement(dialect: SqlDialect, build: StarTableBuild): string {
   return `DELETE FROM ${dialect.quote(build.table.name)}`;
