@@ -82,7 +82,7 @@ export class StagingCsvWriter implements StagingRowSink {
   }
 
   double(_i: number, value: number): void {
-    // The shortest text that reads back as the same double, as `CsvRowFormatter` writes it; -0 prints "0".
+    // The shortest text that reads back as the same double (PostgreSQL 12+ parses it exactly); -0 prints "0".
     this.ascii(String(value));
   }
 
