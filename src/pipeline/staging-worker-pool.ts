@@ -4,14 +4,16 @@
  * format: staging Parquet segments, which DuckDB loads with read_parquet on its own threads, or CSV chunks
  * that the main thread passes on to PostgreSQL's COPY stream. Local files are read by the workers
  * themselves (by path); objects of any other source (S3) are fetched here, many at once, and their bytes
- * go to the workers in the tasks, so a remote load is no longer bound to one core either.
+ * go to the workers in the tasks, so a remote load uses every core too.
  *
  * Why: the work is CPU-bound, and on one thread the JSON checks left the second core idle (measured on 1.5
  * million events: 4 s on two workers where JSON.parse and the checks alone took 9 s on one thread). Memory
  * stays flat whatever the input: a worker holds one read chunk and one row group, at most
- * MAX_TASKS_PER_WORKER tasks (lists of paths, or up to TASK_BYTES of fetched objects) wait per worker, and no new task is handed out while the
- * warehouse is not ready to take a segment, which also bounds the temporary disk used. A worker that
- * posts CSV chunks waits while MAX_PENDING_CHUNKS of them are not yet taken by the COPY stream.
+ * MAX_TASKS_PER_WORKER tasks (lists of paths, or up to TASK_BYTES of fetched bytes) wait per worker, and no
+ * new task is handed out while the warehouse is not ready to take a segment, which also bounds the
+ * temporary disk used. A worker that posts CSV chunks waits while MAX_PENDING_CHUNKS of them are not yet
+ * taken by the COPY stream. Fetching is bounded the same way: the next objects are fetched only as tasks
+ * are handed out.
  *
  * Running from the TypeScript sources (vitest) there is no compiled worker script: the same runner then
  * works on the main thread, one task at a time, so tests exercise the same reading, checks and encoding.
