@@ -49,7 +49,7 @@ export interface HandWrittenRun {
  * Runs `node <args>` with the usage reporter preloaded; returns its stdout and measures. A failed process
  * throws, unless `allowFailure`: then its error comes back as `failure`, with what it used until then.
  */
-function measured(
+export function measured(
   args: readonly string[],
   what: string,
   allowFailure = false,

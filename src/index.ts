@@ -27,5 +27,18 @@ export type { SettingLayer, SettingKey, SettingValue } from './config/setting-la
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
 export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
 export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
+// The seams a program extends: a warehouse of its own, registered beside the built-in ones.
+export { registerWarehouse } from './warehouses/warehouse-registry.js';
+export type { WarehouseDescriptor, WarehousePlanner, PlannedStagingStep } from './warehouses/warehouse-descriptor.js';
+export type {
+  WarehouseIntake,
+  StagingLoad,
+  ParquetFileLoad,
+  CsvChunkLoad,
+  StagingDataset,
+  StorageSettings,
+  StorageStageResult,
+  WarehouseOpenOptions,
+} from './warehouses/warehouse.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
 export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';

@@ -21,7 +21,7 @@ import { EXPECTED_VALUE, placeholderKind, placeholderMessage, type ValueKind } f
 import { type SettingKey, type SettingLayer, setIfPresent } from './setting-layer.js';
 
 /** Keys of the `[SPARKIFY]` section and the settings they feed. */
-export const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
+const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
   WAREHOUSE: 'warehouse',
   SCHEMA: 'schema',
   SOURCE: 'source',

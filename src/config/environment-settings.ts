@@ -4,7 +4,7 @@
 import { setIfPresent, type SettingKey, type SettingLayer } from './setting-layer.js';
 
 /** Each environment variable and the setting it feeds. */
-export const ENVIRONMENT_VARIABLES: Readonly<Record<string, SettingKey>> = {
+const ENVIRONMENT_VARIABLES: Readonly<Record<string, SettingKey>> = {
   SPARKIFY_WAREHOUSE: 'warehouse',
   SPARKIFY_SCHEMA: 'schema',
   SPARKIFY_SOURCE: 'source',

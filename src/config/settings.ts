@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { descriptorOf, warehouseDescriptors } from '../warehouses/warehouse-registry.js';
 import { DEFAULT_WAREHOUSE, parseWarehouseTarget, type WarehouseTarget } from '../warehouses/warehouse-target.js';
 import { readDwhConfig } from './dwh-config-file.js';
 import { environmentLayer } from './environment-settings.js';
@@ -77,12 +78,15 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
   const onS3 = [paths.songData, paths.logData].some((location) => /^s3:\/\//i.test(location));
   const region = pick('region');
   const schema = validated(pick('schema'), IDENTIFIER, 'a plain identifier (letters, digits, _)');
-  if (schema !== undefined && warehouse.kind === 'duckdb') {
-    throw new ConfigError(`${pick('schema')!.origin}: a schema applies to PostgreSQL and Redshift, not DuckDB`);
+  if (schema !== undefined && !descriptorOf(warehouse).settings.includes('schema')) {
+    const takers = warehouseDescriptors().filter((known) => known.settings.includes('schema'));
+    const names = takers.map((known) => known.title);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'no warehouse');
+    throw new ConfigError(`${pick('schema')!.origin}: a schema applies to ${list}, not ${descriptorOf(warehouse).title}`);
   }
 
   return {
-    warehouse: warehouse.kind !== 'duckdb' && schema ? { ...warehouse, schema } : warehouse,
+    warehouse: schema ? { ...warehouse, schema } : warehouse,
     ...paths,
     maxErrors: validated(pick('maxErrors'), WHOLE_NUMBER, 'a whole number >= 0') ?? 0,
     // Only Redshift's COPY assumes a role: for another warehouse the key is not needed, whatever it holds.

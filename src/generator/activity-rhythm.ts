@@ -7,7 +7,7 @@
 import type { RandomSource } from './random-source.js';
 
 /** Relative activity per UTC hour: the NextSong events per hour of the public sample. */
-export const HOURLY_WEIGHTS: readonly number[] = [
+const HOURLY_WEIGHTS: readonly number[] = [
   155, 154, 117, 109, 136, 162, 183, 179, 207, 270, 312, 336, 308, 324, 432, 477, 542, 494, 498, 367, 360, 280, 217, 201,
 ];
 /** Relative activity per weekday, Sunday first. */

@@ -46,7 +46,7 @@ export interface GenerateResult {
 }
 
 /** The entries `generate()` creates in the output folder (and replaces with `force`). */
-export const GENERATED_ENTRIES = ['song_data', 'log_data', 'log_json_path.json', DAMAGE_MANIFEST] as const;
+const GENERATED_ENTRIES = ['song_data', 'log_data', 'log_json_path.json', DAMAGE_MANIFEST] as const;
 /** Track-ID counters of damaged and empty song files start here, apart from the catalogue's. */
 const EXTRA_TRACK_COUNTER = 2 ** 35;
 const SONG_PROGRESS_EVERY = 2_048;
@@ -171,7 +171,7 @@ async function writeSongs(
 }
 
 /** The log path of day `day` after `startEpochSeconds`: `log_data/2018/11/2018-11-01-events.json`. */
-export function logFilePath(startEpochSeconds: number, day: number): string {
+function logFilePath(startEpochSeconds: number, day: number): string {
   const date = new Date((startEpochSeconds + day * 86_400) * 1_000).toISOString().slice(0, 10);
   return `log_data/${date.slice(0, 4)}/${date.slice(5, 7)}/${date}-events.json`;
 }

@@ -108,7 +108,7 @@ export function resolveGenerateOptions(options: GenerateOptions): ResolvedGenera
 }
 
 /** About fifty events per user keeps small datasets lively and large ones realistic (the sample has ~80). */
-export function defaultUsers(events: number): number {
+function defaultUsers(events: number): number {
   return Math.min(MAX_USERS, Math.max(10, Math.round(events / 50)));
 }
 

@@ -20,7 +20,7 @@ export interface Play {
 }
 
 /** Most catalogue songs plays may name: a uniform sample of song_data when it is larger. */
-export const RESERVOIR_CAPACITY = 50_000;
+const RESERVOIR_CAPACITY = 50_000;
 const MAX_OUTSIDE_POOL = 100_000;
 /** Share of unknown songs credited to an artist of song_data (a known artist, a song not in the bucket). */
 const KNOWN_ARTIST_SHARE = 0.3;

@@ -80,7 +80,7 @@ export function songFilePath(trackId: string): string {
 }
 
 /** A fresh song ID `SO` + 16 characters, unique to `counter`. */
-export function makeSongId(counter: number, random: RandomSource): string {
+function makeSongId(counter: number, random: RandomSource): string {
   return `SO${random.chars(UPPER, 5)}12A${scrambledHex(counter, 32, 8)}`;
 }
 

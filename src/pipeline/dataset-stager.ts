@@ -3,98 +3,62 @@
  * read a bounded number at a time, records are checked one by one, and rows go to the warehouse in
  * batches. Records that fail their checks go to `load_errors` with file, line and raw text.
  *
- * Two paths, same records and rejects: local files going to a warehouse that takes rows in its own load
- * format (DuckDB: Parquet files; PostgreSQL: COPY CSV) are staged in worker threads
- * (`staging-worker-pool.ts`); anything else (S3 sources) is read here and written as row batches.
+ * Two paths, same records and rejects: a warehouse whose intake takes rows in its own load format (DuckDB:
+ * Parquet files; PostgreSQL: COPY CSV) is fed by worker threads (`staging-worker-pool.ts`), from local
+ * files and S3 objects alike; a warehouse that takes JavaScript rows (intake `rows`) is fed from here.
  */
 import { Readable } from 'node:stream';
 import { parseRecord } from '../records/record-parser.js';
-import type { RawRecord, StagingRow } from '../records/record-types.js';
-import { splitJsonLines } from '../records/event-line-splitter.js';
-import { splitJsonObjects } from '../records/song-object-splitter.js';
+import type { StagingRow } from '../records/record-types.js';
 import { decodeUtf8, Utf8ChunkDecoder } from '../records/utf8-text.js';
-import type { FieldSpec } from '../records/field-spec.js';
-import { EVENT_FIELDS, SONG_FIELDS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { DataLocation, SourceObject } from '../sources/source.js';
-import type { TableWriter } from '../warehouses/warehouse.js';
-import type { ProgressListener, StageName } from './progress.js';
-import { stageInWorkers, stagingIntakeOf } from './staging-worker-pool.js';
+import type { StagingLoad, TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { DatasetSpec, StagedCounts } from './dataset-spec.js';
+import type { ProgressListener } from './progress.js';
+import { stageInWorkers } from './staging-worker-pool.js';
 
-/** How one dataset is read and where it lands. */
-export interface DatasetSpec {
-  readonly name: 'songs' | 'events';
-  readonly stage: StageName;
-  readonly table: TableSpec;
-  readonly fields: readonly FieldSpec[];
-  readonly split: (chunks: AsyncIterable<string>, file: string) => AsyncIterable<RawRecord>;
-  /** The same split, by name, for worker threads (which cannot be handed a function). */
-  readonly format: 'json-objects' | 'json-lines';
-  /** Objects read at once: many for tiny song files (latency-bound), few for big log files. */
-  readonly concurrency: number;
-  /** A cap on `concurrency` whatever the location asks for: big files held at once cost memory. */
-  readonly maxConcurrency: number;
-}
-
-/** Song files: one or more JSON objects each. */
-export const SONG_DATASET: DatasetSpec = {
-  name: 'songs',
-  stage: 'stage-songs',
-  table: STAGING_SONGS,
-  fields: SONG_FIELDS,
-  split: splitJsonObjects,
-  format: 'json-objects',
-  concurrency: 64,
-  maxConcurrency: 1024,
-};
-
-/** Log files: JSON lines. */
-export const EVENT_DATASET: DatasetSpec = {
-  name: 'events',
-  stage: 'stage-events',
-  table: STAGING_EVENTS,
-  fields: EVENT_FIELDS,
-  split: splitJsonLines,
-  format: 'json-lines',
-  concurrency: 4,
-  maxConcurrency: 4,
-};
-
-/** Counts of one dataset's load; `read` always equals `staged + rejected`. */
-export interface StagedCounts {
-  files: number;
-  bytes: number;
-  read: number;
-  staged: number;
-  rejected: number;
-}
+export { EVENT_DATASET, SONG_DATASET, type DatasetSpec, type StagedCounts } from './dataset-spec.js';
 
 // Objects up to this size are read whole (one call, far cheaper for tiny files); larger ones are streamed.
 const WHOLE_READ_LIMIT = 1 << 20;
 const BATCH_ROWS = 2048;
 
+/**
+ * Opens the load of `table` that `warehouse`'s intake takes. A warehouse that reads its storage itself has
+ * none: the pipeline asks it to stage instead.
+ */
+export async function openStagingLoad(warehouse: Warehouse, table: TableSpec): Promise<StagingLoad> {
+  const { intake } = warehouse;
+  switch (intake.kind) {
+    case 'rows':
+      return warehouse.openWriter(table);
+    case 'parquet-files':
+    case 'csv-chunks':
+      return intake.open(table);
+    case 'warehouse-reads-storage':
+      throw new Error(`${warehouse.description} reads its source itself: ${table.name} takes no load from sparkify`);
+  }
+}
+
 /** Streams every object of `location` through the checks into `rows` (good records) and `rejects`. */
 export async function stageDataset(
   location: DataLocation,
   spec: DatasetSpec,
-  rows: TableWriter,
+  rows: StagingLoad,
   rejects: TableWriter,
   onProgress?: ProgressListener,
 ): Promise<StagedCounts> {
   const counts: StagedCounts = { files: 0, bytes: 0, read: 0, staged: 0, rejected: 0 };
   const report = (done: boolean) =>
     onProgress?.({ stage: spec.stage, files: counts.files, records: counts.read, bytes: counts.bytes, done });
-  const intake = stagingIntakeOf(rows);
-  if (location.localFiles && intake) {
-    await stageInWorkers(location, spec, intake, rejects, counts, () => report(false));
-  } else {
-    await stageHere(location, spec, rows, rejects, counts, () => report(false));
-  }
+  if (rows.kind === 'rows') await stageHere(location, spec, rows, rejects, counts, () => report(false));
+  else await stageInWorkers(location, spec, rows, rejects, counts, () => report(false));
   report(true);
   return counts;
 }
 
-/** Reads, checks and batches on this thread: for S3 sources and for warehouses that take rows. */
+/** Reads, checks and batches on this thread: for warehouses that take JavaScript rows. */
 async function stageHere(
   location: DataLocation,
   spec: DatasetSpec,

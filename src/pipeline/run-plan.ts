@@ -4,13 +4,10 @@
  * plannedPublish), so the plan cannot drift from the run. `sparkify plan` prints it.
  */
 import type { Settings } from '../config/settings.js';
-import { BATCH_ERRORS, BATCH_EVENTS, BATCH_SONGS } from '../schema/ledger-tables.js';
-import { LOAD_ERRORS } from '../schema/staging-tables.js';
-import type { TableSpec } from '../schema/table-spec.js';
-import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
-import { describeTarget } from '../warehouses/warehouse-target.js';
+import { descriptorOf } from '../warehouses/warehouse-registry.js';
+import { describeTarget, targetSecrets } from '../warehouses/warehouse-target.js';
 import type { WarehouseTarget } from '../warehouses/warehouse-target.js';
-import { EVENT_DATASET, SONG_DATASET, type DatasetSpec } from './dataset-stager.js';
+import { EVENT_DATASET, SONG_DATASET, type DatasetSpec } from './dataset-spec.js';
 import type { StageName } from './progress.js';
 import { prepareLoadStatements } from './schema-setup.js';
 import { ledgerStatements, runRecordStatement, type RunRecord } from './run-record.js';
@@ -25,14 +22,6 @@ export interface PlannedStatement {
   readonly sql?: string;
   /** What the step does, printed as `--` lines above the SQL. */
   readonly comment?: string;
-}
-
-/** How one kind of warehouse plans: its dialect and the statements of its staging step. */
-interface WarehousePlanner {
-  readonly dialect: SqlDialect;
-  staging(settings: Settings): PlannedStatement[];
-  /** The warehouse COPYs the whole source into staging itself (no batch, no ledger, a full publish). */
-  readonly storage?: boolean;
 }
 
 function planRecord(mode: RunRecord['mode']): RunRecord {
@@ -65,7 +54,9 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
   // The region COPY names is found as a run finds it: configured, known, or asked of S3 (never the warehouse).
   const settings =
     given.warehouse.kind === 'redshift' ? await (await import('../sources/s3/bucket-region.js')).withSourceRegion(given) : given;
-  const { dialect, staging, storage = false } = await plannerFor(settings.warehouse);
+  // The descriptor loads only its own dialect and SQL builders, never a driver.
+  const { dialect, staging, storage = false } = await descriptorOf(settings.warehouse).planner(settings.warehouse);
+  const stageOf = (name: DatasetSpec['name']) => DATASETS.find((dataset) => dataset.name === name)!.stage;
   const kind = storage || options.fullRefresh ? 'full' : 'incremental';
   const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch' }).map(
     (step): PlannedStatement => ({ stage: 'publish', ...step }),
@@ -87,7 +78,7 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
           : {}),
       }),
     ),
-    ...staging(settings),
+    ...staging(settings, DATASETS).map(({ dataset, ...step }): PlannedStatement => ({ stage: stageOf(dataset), ...step })),
     {
       stage: 'publish',
       sql: 'BEGIN',
@@ -141,107 +132,10 @@ export function formatPlan(steps: readonly PlannedStatement[], settings: Setting
   return `${lines.join('\n')}\n`;
 }
 
-// Dialects and staging builders load on demand, so planning for DuckDB never loads the Redshift code and no
-// plan ever loads a driver.
-async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
-  switch (target.kind) {
-    case 'duckdb': {
-      const { DuckDbDialect } = await import('../warehouses/duckdb/duckdb-dialect.js');
-      const how: StreamedLoad = {
-        errors: "DuckDB's Appender",
-        rows: (table) =>
-          `into Parquet segment files, which DuckDB loads with INSERT INTO ${table.name} SELECT ... FROM read_parquet([...])`,
-      };
-      return { dialect: new DuckDbDialect(), staging: (settings) => streamedStaging(settings, () => undefined, how) };
-    }
-    case 'postgres': {
-      const [{ PostgresDialect }, { copyFromStdinSql }] = await Promise.all([
-        import('../warehouses/postgres/postgres-dialect.js'),
-        import('../warehouses/postgres/postgres-copy-format.js'),
-      ]);
-      const dialect = new PostgresDialect();
-      const copy = (table: TableSpec) => copyFromStdinSql(table, (name) => dialect.quote(name));
-      const how: StreamedLoad = { errors: 'COPY FROM STDIN (CSV)', rows: (table) => `as CSV through this COPY into ${table.name}` };
-      return { dialect, staging: (settings) => streamedStaging(settings, copy, how) };
-    }
-    case 'redshift': {
-      const [{ RedshiftDialect }, { copyRegionOrigin, insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
-        import('../warehouses/redshift/redshift-dialect.js'),
-        import('../warehouses/redshift/redshift-copy-sql.js'),
-      ]);
-      const dialect = new RedshiftDialect();
-      const staging = (settings: Settings) =>
-        DATASETS.flatMap((dataset): PlannedStatement[] => {
-          const sql = redshiftStagingSql(dataset, settings, dialect);
-          return [
-            {
-              stage: dataset.stage,
-              sql: sql.copy,
-              comment:
-                `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.\n` +
-                copyRegionOrigin(settings),
-            },
-            { stage: dataset.stage, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
-            {
-              stage: dataset.stage,
-              sql: sql.readErrors,
-              comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").',
-            },
-            {
-              stage: dataset.stage,
-              sql: insertLoadErrorsSql(1, dialect),
-              comment: `Only when there were rejects: they go into ${LOAD_ERRORS.name}, many rows per INSERT.`,
-            },
-          ];
-        });
-      return { dialect, staging, storage: true };
-    }
-  }
-}
-
-/** How a warehouse that sparkify feeds itself takes rejects and staging rows, for the plan's comments. */
-interface StreamedLoad {
-  readonly errors: string;
-  rows(table: TableSpec): string;
-}
-
-/** The staging step of a warehouse that sparkify feeds itself: `load(table)` is its bulk-load statement. */
-function streamedStaging(settings: Settings, load: (table: TableSpec) => string | undefined, how: StreamedLoad): PlannedStatement[] {
-  const locations: Record<DatasetSpec['name'], string> = { songs: settings.songData, events: settings.logData };
-  const errors = load(BATCH_ERRORS);
-  const steps: PlannedStatement[] = [
-    {
-      stage: SONG_DATASET.stage,
-      ...(errors === undefined ? {} : { sql: errors }),
-      comment: `Rejected records of both datasets are written to ${BATCH_ERRORS.name} through ${how.errors} while the two loads run.`,
-    },
-  ];
-  for (const dataset of DATASETS) {
-    const table = dataset.name === 'songs' ? BATCH_SONGS : BATCH_EVENTS;
-    const sql = load(table);
-    steps.push({
-      stage: dataset.stage,
-      ...(sql === undefined ? {} : { sql }),
-      comment:
-        `sparkify reads the ${dataset.name === 'songs' ? 'song' : 'log'} files under ${locations[dataset.name]} (local files in worker ` +
-        `threads on every core), checks each record and writes the good ones ${how.rows(table)}.`,
-    });
-  }
-  return steps;
-}
-
 // Nothing planned holds a password, but a value taken from the settings could (a URL pasted into a
 // location): every statement and comment goes through this before it is returned.
 function secretMasker(target: WarehouseTarget): (text: string) => string {
-  const secrets: string[] = [];
-  if (target.kind !== 'duckdb' && target.url) {
-    try {
-      const password = new URL(target.url).password;
-      if (password) secrets.push(password, decodeURIComponent(password));
-    } catch {
-      // parseWarehouseTarget has validated the URL; nothing to mask if it somehow does not parse.
-    }
-  }
+  const secrets = targetSecrets(target);
   return (text) => {
     let masked = text
       .replace(/([a-z]+:\/\/[^:/@\s']*:)[^@\s']*@/gi, '$1***@')

@@ -17,7 +17,7 @@ import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
-import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
+import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
 import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
@@ -68,7 +68,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   };
 
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
-    const storage = warehouse.stageFromStorage !== undefined;
+    const storage = warehouse.intake.kind === 'warehouse-reads-storage';
     // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
@@ -242,7 +242,7 @@ async function stage(
   rejects: TableWriter,
   onProgress: ProgressListener | undefined,
 ): Promise<StagedCounts & { stagedInWarehouse: number }> {
-  const writer = await warehouse.openWriter(spec.table);
+  const writer = await openStagingLoad(warehouse, spec.table);
   let counts: StagedCounts;
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);
@@ -281,7 +281,8 @@ async function stageInWarehouse(
 ): Promise<DatasetSummary> {
   // Shown while the warehouse works (a COPY of many small files can take long); it reports once, at the end.
   onProgress?.({ stage: spec.stage, files: 0, records: 0, bytes: 0, done: false });
-  const result = await warehouse.stageFromStorage!(spec, settings);
+  if (warehouse.intake.kind !== 'warehouse-reads-storage') throw new Error(`${warehouse.description} does not read its source itself`);
+  const result = await warehouse.intake.stage(spec, settings);
   const staged = await countRows(warehouse, spec.table.name);
   const read = staged + result.rejected;
   onProgress?.({ stage: spec.stage, files: result.files, records: read, bytes: result.bytes, done: true });

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { StagingTaskRunner, type RunnerMessage, type StagingRunnerOptions, type StagingTask } from './staging-task-runner.js';
 
 /** What the pool sends to a worker. */
-export type WorkerRequest = { readonly type: 'task'; readonly task: StagingTask } | { readonly type: 'flush' } | { readonly type: 'close' };
+export type WorkerRequest = { readonly type: 'task'; readonly task: StagingTask } | { readonly type: 'flush' };
 
 if (parentPort) {
   const port = parentPort;
@@ -14,11 +14,8 @@ if (parentPort) {
   const post = (message: RunnerMessage) => port.postMessage(message, message.type === 'rows' ? [message.bytes.buffer as ArrayBuffer] : []);
   const runner = new StagingTaskRunner(workerData as StagingRunnerOptions, post);
   port.on('message', (request: WorkerRequest) => {
+    // The pool ends a worker by terminating it: there is no request to close.
     if (request.type === 'task') runner.run(request.task);
-    else if (request.type === 'flush') runner.flush();
-    else {
-      runner.close();
-      port.close();
-    }
+    else runner.flush();
   });
 }

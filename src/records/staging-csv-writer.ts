@@ -73,7 +73,7 @@ export class StagingCsvWriter implements StagingRowSink {
     // Digits from the last one back: no intermediate string.
     for (let p = q + digits - 1; p >= q; p--) {
       const next = Math.floor(rest / 10);
-      b[p] = 48 + rest - next * 10;
+      b[p] = 48 + (rest - next * 10);
       rest = next;
     }
     q += digits;
@@ -82,7 +82,7 @@ export class StagingCsvWriter implements StagingRowSink {
   }
 
   double(_i: number, value: number): void {
-    // The shortest text that reads back as the same double, as `CsvRowFormatter` writes it; -0 prints "0".
+    // The shortest text that reads back as the same double (PostgreSQL 12+ parses it exactly); -0 prints "0".
     this.ascii(String(value));
   }
 

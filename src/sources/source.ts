@@ -1,8 +1,10 @@
 /**
  * The source contract: where a dataset's files are (a local folder or an S3 prefix) and how to read them.
- * The pipeline sees only this, so a new kind of storage is one new folder under `sources/`.
+ * The pipeline sees only this; each folder under `sources/` exports a `SourceDescriptor` listed in
+ * `source-registry.ts`, so a new kind of storage is one new folder and one registry line.
  */
 import type { Readable } from 'node:stream';
+import type { S3Settings } from '../config/settings.js';
 
 /** One file (or S3 object) of a dataset. */
 export interface SourceObject {
@@ -30,16 +32,26 @@ export interface DataLocation {
   /** Objects to read at once, when the storage has its own best value (S3's `--s3-concurrency`). */
   readonly concurrency?: number;
   /**
-   * True when every object is a file on this machine and its `uri` is its path: the stager may then read
-   * the files itself, in worker threads, with synchronous reads (far cheaper per tiny file).
+   * True when every object is a file on this machine and its `uri` is its path: the staging workers then
+   * read the files themselves, with synchronous reads (far cheaper per tiny file); objects of any other
+   * location are fetched with `read` on the main thread and their bytes handed to the workers.
    */
   readonly localFiles?: boolean;
   /** Files below the location that were passed over because they are not `.json`. Valid after `list()` ends. */
   readonly skipped: readonly string[];
 }
 
-/** The two datasets a run reads. */
-export interface SparkifySource {
-  readonly songData: DataLocation;
-  readonly logData: DataLocation;
+/** The settings a source may read (the run's `Settings` has them all). */
+export interface SourceSettings {
+  readonly s3: S3Settings;
+}
+
+/** A kind of storage; see the module comment. Its module stays light: an SDK loads inside `open`. */
+export interface SourceDescriptor {
+  /** Its name for people: `S3`. */
+  readonly title: string;
+  /** True for a location string this source reads (`s3://...`); the registry asks in its order. */
+  matches(location: string): boolean;
+  /** Opens `location` for listing and reading. */
+  open(location: string, settings: SourceSettings): Promise<DataLocation>;
 }

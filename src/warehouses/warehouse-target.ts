@@ -1,27 +1,17 @@
 /**
- * Which warehouse to use, parsed from `--warehouse` (or config): `duckdb:<path>`,
- * `postgres://user:password@host:port/db` (or `postgresql://`), `postgres:` alone for the server named by the
- * PG* environment variables, or `redshift://user:password@host:5439/db`.
+ * Which warehouse to use, parsed from `--warehouse` (or config) by the descriptor its URL scheme names (see
+ * `warehouse-registry.ts`): `duckdb:<path>`, `postgres://user:password@host:port/db` (or `postgresql://`),
+ * `postgres:` alone for the server named by the PG* environment variables, `redshift://user:password@host:5439/db`.
  */
 import { ConfigError } from '../errors.js';
+import { redactUrl } from './url-redaction.js';
+import { descriptorForScheme, descriptorOf, warehouseDescriptors } from './warehouse-registry.js';
+import type { WarehouseTarget } from './warehouse.js';
 
-/** The embedded default. */
-export interface DuckDbTarget {
-  readonly kind: 'duckdb';
-  readonly path: string;
-}
-
-/** A server speaking the PostgreSQL protocol. The URL may hold a password: print it only through `redactUrl`. */
-export interface ServerTarget {
-  readonly kind: 'postgres' | 'redshift';
-  /** A libpq-style URL; absent for PostgreSQL configured only by PGHOST, PGUSER and friends. */
-  readonly url?: string;
-  /** The schema the tables live in (`?schema=` in the URL, `--schema`); the server's default when absent. */
-  readonly schema?: string;
-}
-
-/** A parsed warehouse choice. */
-export type WarehouseTarget = DuckDbTarget | ServerTarget;
+export type { WarehouseTarget } from './warehouse.js';
+export type { DuckDbTarget } from './duckdb/duckdb-descriptor.js';
+export type { ServerTarget } from './postgres/postgres-target.js';
+export { redactUrl } from './url-redaction.js';
 
 /** The default: `sparkify.duckdb` in the working directory. */
 export const DEFAULT_WAREHOUSE = 'duckdb:sparkify.duckdb';
@@ -32,59 +22,20 @@ export const DEFAULT_WAREHOUSE = 'duckdb:sparkify.duckdb';
  */
 export function parseWarehouseTarget(value: string, origin: string): WarehouseTarget {
   const trimmed = value.trim();
-  if (trimmed.startsWith('duckdb:')) {
-    const path = trimmed.slice('duckdb:'.length).replace(/^\/\//, '');
-    if (path === '') throw new ConfigError(`${origin}: "duckdb:" needs a file path, as in duckdb:sparkify.duckdb`);
-    return { kind: 'duckdb', path };
-  }
-  const fromEnvironment = postgresFromEnvironment(trimmed, origin);
-  if (fromEnvironment) return fromEnvironment;
-  const scheme = /^([a-z]+):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql' || scheme === 'redshift') {
-    let url: URL;
-    try {
-      url = new URL(trimmed);
-    } catch {
-      throw new ConfigError(`${origin}: ${redactUrl(trimmed)} is not a valid URL (expected ${scheme}://user:password@host:port/database)`);
-    }
-    const schema = checkedSchema(url.searchParams.get('schema') ?? undefined, origin);
-    return { kind: scheme === 'redshift' ? 'redshift' : 'postgres', url: trimmed, schema };
-  }
-  throw new ConfigError(
-    `${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected duckdb:<file>, postgres://... or redshift://...`,
-  );
-}
-
-/**
- * `postgres:` or `postgres://` (also `postgresql`) with no host: the server is the one the libpq variables
- * name (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE), as `psql` with no arguments would use.
- * `?schema=` may follow; any other parameter (`?sslmode=require`) is kept for pg, which fills in the rest
- * from the same variables.
- */
-function postgresFromEnvironment(value: string, origin: string): ServerTarget | undefined {
-  const bare = /^postgres(?:ql)?:(?:\/\/)?(?:\?(.*))?$/i.exec(value);
-  if (!bare) return undefined;
-  const parameters = new URLSearchParams(bare[1] ?? '');
-  const schema = checkedSchema(parameters.get('schema') ?? undefined, origin);
-  parameters.delete('schema');
-  const rest = parameters.toString();
-  return { kind: 'postgres', url: rest === '' ? undefined : `postgres://?${rest}`, schema };
-}
-
-function checkedSchema(schema: string | undefined, origin: string): string | undefined {
-  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
-    throw new ConfigError(`${origin}: schema "${schema}" must be a plain identifier (letters, digits, _)`);
-  }
-  return schema;
-}
-
-/** `url` with any password replaced by `***`, safe to print. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@').replace(/([?&]password=)[^&]*/i, '$1***');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
+  const descriptor = scheme === undefined ? undefined : descriptorForScheme(scheme);
+  if (descriptor) return descriptor.parse(trimmed, origin);
+  const examples = warehouseDescriptors().map((known) => known.example);
+  const expected = examples.length > 1 ? `${examples.slice(0, -1).join(', ')} or ${examples.at(-1)}` : (examples[0] ?? '');
+  throw new ConfigError(`${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected ${expected}`);
 }
 
 /** A printable name for `target` with no secret in it. */
 export function describeTarget(target: WarehouseTarget): string {
-  if (target.kind === 'duckdb') return `duckdb:${target.path}`;
-  return target.url ? redactUrl(target.url) : `${target.kind} (from PG* environment variables)`;
+  return descriptorOf(target).describe(target);
+}
+
+/** The secrets `target` holds (a password), for masking wherever they might appear. */
+export function targetSecrets(target: WarehouseTarget): string[] {
+  return descriptorOf(target).secrets(target);
 }

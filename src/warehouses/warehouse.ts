@@ -1,64 +1,117 @@
 /**
  * The warehouse contract: what the pipeline needs from DuckDB, PostgreSQL or Redshift. Each implementation
- * lives in its own folder; the SQL they share is built by `sql/`.
+ * lives in its own folder and exports a descriptor (`warehouse-descriptor.ts`) listed in
+ * `warehouse-registry.ts`; the SQL they share is built by `sql/`. Nothing here imports the pipeline: the
+ * pipeline depends on the contract, never the other way round.
  */
 import { availableParallelism } from 'node:os';
-import type { Settings } from '../config/settings.js';
-import type { DatasetSpec } from '../pipeline/dataset-stager.js';
+import type { FieldSpec } from '../records/field-spec.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
 
 /**
- * How many worker threads stage local files at once: one per core, up to four (the main thread only lists
- * files and passes messages). A writer may open as many load sessions, one for each worker's rows.
+ * How many worker threads stage a dataset at once: one per core, up to four (the main thread only lists
+ * and reads files and passes messages). A load may open as many sessions, one for each worker's rows.
  */
 export const STAGING_WORKERS = Math.min(availableParallelism(), 4);
 
 /** A query result row, with JavaScript values: numbers (bigints when too large), strings, Dates, null. */
 export type ResultRow = Record<string, unknown>;
 
-/** Streams rows into one table. Rows are written in batches; `finish` makes them durable. */
-export interface TableWriter {
-  /** Appends `rows` (each in the table's column order). Resolves when the writer can take more. */
-  write(rows: readonly StagingRow[]): Promise<void>;
-  /**
-   * Present on a writer that loads staging files itself (DuckDB's read_parquet): the stager then writes
-   * records straight into such files, in worker threads, instead of handing over rows.
-   */
-  readonly stagingFiles?: StagingFileIntake;
-  /**
-   * Present on a writer that takes rows already encoded in its load format (PostgreSQL's COPY CSV): the
-   * stager then encodes records in worker threads and hands over the bytes.
-   */
-  readonly encodedRows?: EncodedRowIntake;
+/**
+ * A parsed `--warehouse` value: `kind` names the descriptor that parsed it (and opens it); the rest is that
+ * descriptor's own (a file path, a URL). May hold a password: print it only through `describeTarget`.
+ */
+export interface WarehouseTarget {
+  readonly kind: string;
+  /** The schema the tables live in, for a warehouse that takes the `schema` setting. */
+  readonly schema?: string;
+}
+
+/** What a warehouse needs to know of a dataset it stages: its name, staging table and fields. */
+export interface StagingDataset {
+  readonly name: 'songs' | 'events';
+  readonly table: TableSpec;
+  readonly fields: readonly FieldSpec[];
+}
+
+/** The settings a warehouse that reads the source itself may use (a subset of the run's `Settings`). */
+export interface StorageSettings {
+  /** The warehouse itself (Redshift reads its host for the region and deployment). */
+  readonly warehouse: WarehouseTarget;
+  /** Folder or `s3://bucket/prefix` of the song files, and of the log files. */
+  readonly songData: string;
+  readonly logData: string;
+  /** The JSONPaths file that maps the log keys to columns (Redshift's COPY). */
+  readonly logJsonPath: string;
+  readonly bundledSample: boolean;
+  readonly maxErrors: number;
+  readonly iamRole?: string;
+  /** The S3 source's region, and where that came from (for the plan). */
+  readonly s3: { readonly region?: string; readonly regionOrigin?: string };
+}
+
+/** What every open load has: `finish` makes its rows durable, `abort` gives them up. */
+interface OpenLoad {
   /** Flushes and closes; returns the number of rows written. */
   finish(): Promise<number>;
-  /** Abandons the load after a failure, releasing what the writer holds. */
+  /** Abandons the load after a failure, releasing what the load holds. */
   abort(): Promise<void>;
 }
 
+/** Streams rows into one table, in batches: the way rejects always enter, and staging rows for `rows`. */
+export interface TableWriter extends OpenLoad {
+  readonly kind: 'rows';
+  /** Appends `rows` (each in the table's column order). Resolves when the writer can take more. */
+  write(rows: readonly StagingRow[]): Promise<void>;
+}
+
 /**
- * How a writer takes staging files: Parquet files of the table's columns (`records/staging-parquet-writer.ts`).
- * It owns them once handed over: it loads them when it sees fit, deletes them, and removes `folder` when it
- * finishes or aborts; a failed load surfaces at a later `add` or at `finish`.
+ * A load of staging files: Parquet files of the table's columns (`records/staging-parquet-writer.ts`),
+ * written by the stager's worker threads into `folder`. The load owns a file once handed over: it loads it
+ * when it sees fit, deletes it, and removes `folder` when it finishes or aborts; a failed load surfaces at a
+ * later `add` or at `finish`.
  */
-export interface StagingFileIntake {
+export interface ParquetFileLoad extends OpenLoad {
+  readonly kind: 'parquet-files';
   /** The folder to write the files in. */
   readonly folder: string;
-  /** Hands over a complete file of `rows` rows; resolves when the writer can take more. */
+  /** Hands over a complete file of `rows` rows; resolves when the load can take more. */
   add(path: string, rows: number): Promise<void>;
 }
 
 /**
- * How a writer takes encoded rows: chunks of whole rows in the CSV of `records/staging-csv-writer.ts`, in
- * the table's column order. Chunks from several threads may arrive in any order; each is written whole.
+ * A load of CSV chunks: whole rows in the CSV of `records/staging-csv-writer.ts`, in the table's column
+ * order, encoded by the stager's worker threads. Chunks from several threads may arrive in any order; each
+ * is written whole.
  */
-export interface EncodedRowIntake {
-  readonly format: 'csv';
-  /** Takes `bytes` holding `rows` rows; resolves once they are on their way and the writer can take more. */
+export interface CsvChunkLoad extends OpenLoad {
+  readonly kind: 'csv-chunks';
+  /** Takes `bytes` holding `rows` rows; resolves once they are on their way and the load can take more. */
   add(bytes: Uint8Array, rows: number): Promise<void>;
 }
+
+/** An open load into one staging table, in whichever form the warehouse's intake takes. */
+export type StagingLoad = TableWriter | ParquetFileLoad | CsvChunkLoad;
+
+/**
+ * How staging rows enter a warehouse: the one capability the pipeline switches on.
+ * - `rows`: batches of JavaScript rows through `openWriter`, staged on the main thread;
+ * - `parquet-files`: Parquet files written by worker threads (DuckDB's read_parquet);
+ * - `csv-chunks`: COPY-ready CSV encoded by worker threads (PostgreSQL's COPY FROM STDIN);
+ * - `warehouse-reads-storage`: the warehouse reads the source files itself (Redshift's COPY from S3) and
+ *   writes its rejects to load_errors; no record passes through this process.
+ */
+export type WarehouseIntake =
+  | { readonly kind: 'rows' }
+  | { readonly kind: 'parquet-files'; open(table: TableSpec): Promise<ParquetFileLoad> }
+  | { readonly kind: 'csv-chunks'; open(table: TableSpec): Promise<CsvChunkLoad> }
+  | {
+      readonly kind: 'warehouse-reads-storage';
+      /** Loads `dataset` into its staging table and its rejected records into load_errors. */
+      stage(dataset: StagingDataset, settings: StorageSettings): Promise<StorageStageResult>;
+    };
 
 /** A connected warehouse. */
 export interface Warehouse {
@@ -66,6 +119,8 @@ export interface Warehouse {
   readonly dialect: SqlDialect;
   /** Where it is, for messages and summaries; never holds a password. */
   readonly description: string;
+  /** How staging rows enter it. */
+  readonly intake: WarehouseIntake;
 
   /** Runs one statement that returns no rows. */
   execute(sql: string): Promise<void>;
@@ -73,19 +128,16 @@ export interface Warehouse {
   query(sql: string): Promise<ResultRow[]>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
-  /** Opens a bulk writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL). */
-  openWriter(table: TableSpec): Promise<TableWriter>;
   /**
-   * Present on a warehouse that reads the source files itself (Redshift's COPY from S3): loads `dataset`
-   * into its staging table and its rejected records into load_errors. When present, the pipeline calls it
-   * instead of streaming the files through `openWriter`.
+   * Opens a row writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL): load_errors always
+   * goes this way, and staging tables too when the intake is `rows`.
    */
-  stageFromStorage?(dataset: DatasetSpec, settings: Settings): Promise<StorageStageResult>;
+  openWriter(table: TableSpec): Promise<TableWriter>;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
 }
 
-/** What `stageFromStorage` reports for one dataset; the pipeline counts the staged rows itself. */
+/** What a `warehouse-reads-storage` intake reports for one dataset; the pipeline counts the staged rows. */
 export interface StorageStageResult {
   /** Objects the warehouse loaded. */
   readonly files: number;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { ConfigError } from '../../src/errors.js';
 import { parsedByPython, parsedByUs, pythonUnavailable } from './python-configparser.js';
+import type { WarehouseTarget } from '../../src/warehouses/warehouse.js';
 
 const CORPUS = new URL('./dwh-corpus/', import.meta.url).pathname;
 const HOST = 'dwhcluster.c1a2b3c4d5e6.us-west-2.redshift.amazonaws.com';
@@ -152,7 +153,8 @@ function settingsOf(file: string): Settings {
 }
 
 function warehouseOf(settings: Settings): string {
-  return settings.warehouse.kind === 'duckdb' ? `duckdb:${settings.warehouse.path}` : (settings.warehouse.url ?? '');
+  const target = settings.warehouse as WarehouseTarget & { path?: string; url?: string };
+  return target.kind === 'duckdb' ? `duckdb:${target.path}` : (target.url ?? '');
 }
 
 describe('the dwh.cfg corpus', () => {

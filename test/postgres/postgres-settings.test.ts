@@ -7,10 +7,10 @@ import { ConfigError, WarehouseError } from '../../src/errors.js';
 import type { StagingRow } from '../../src/records/record-types.js';
 import { LOAD_ERRORS, STAGING_EVENTS } from '../../src/schema/staging-tables.js';
 import type { TableSpec } from '../../src/schema/table-spec.js';
-import { CsvRowFormatter, copyFromStdinSql } from '../../src/warehouses/postgres/postgres-copy-format.js';
+import { CopyRowEncoder, copyFromStdinSql } from '../../src/warehouses/postgres/postgres-copy-format.js';
 import { postgresClientConfig, withoutParameter } from '../../src/warehouses/postgres/postgres-connection.js';
 import { PostgresDialect } from '../../src/warehouses/postgres/postgres-dialect.js';
-import { describeTarget, parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
+import { describeTarget, parseWarehouseTarget, type ServerTarget } from '../../src/warehouses/warehouse-target.js';
 
 describe('postgres warehouse targets', () => {
   it('reads postgres:// and postgresql:// URLs with an optional schema', () => {
@@ -43,7 +43,7 @@ describe('postgres warehouse targets', () => {
 
   it('hands pg the URL without schema, keeping sslmode and the encoded password as written', () => {
     const target = parseWarehouseTarget('postgres://me:p%40ss@h:5433/dwh?schema=dev&sslmode=disable', 'flag');
-    expect(target.kind === 'postgres' && postgresClientConfig(target, {}).connectionString).toBe(
+    expect(target.kind === 'postgres' && postgresClientConfig(target as ServerTarget, {}).connectionString).toBe(
       'postgres://me:p%40ss@h:5433/dwh?sslmode=disable',
     );
     expect(withoutParameter('postgres://h/db?schema=dev', 'schema')).toBe('postgres://h/db');
@@ -96,20 +96,20 @@ describe('COPY CSV text', () => {
       [null, -2.5e-7, -1, 'f.json', 4],
       ['\\.', 1e21, 9007199254740991, 'f.json', 5],
     ];
-    expect(new CsvRowFormatter(TABLE, 'reject').format(rows).toString()).toBe(
+    expect(new CopyRowEncoder(TABLE, 'reject').encode(rows).toString()).toBe(
       '"plain",1.5,1541122176796,"f.json",1\n' +
         '"say ""hi"", then\ttab\nnewline\r\\back\\slash",0.1,,"f.json",2\n' +
         '"",,0,"f.json",3\n' +
         ',-2.5e-7,-1,"f.json",4\n' +
         '"\\.",1e+21,9007199254740991,"f.json",5\n',
     );
-    expect(new CsvRowFormatter(TABLE, 'reject').format([]).length).toBe(0);
+    expect(new CopyRowEncoder(TABLE, 'reject').encode([]).length).toBe(0);
   });
 
   it('encodes non-ASCII text as UTF-8, quotes included, and grows past its buffer for long values', () => {
-    const formatter = new CsvRowFormatter(TABLE, 'reject');
+    const formatter = new CopyRowEncoder(TABLE, 'reject');
     const text = 'Bj\u00f6rk "\u6771\u4eac" \ud83c\udfb5 \u0019';
-    expect(formatter.format([[text, null, null, 'f.json', 1]]).toString('utf8')).toBe(
+    expect(formatter.encode([[text, null, null, 'f.json', 1]]).toString('utf8')).toBe(
       '"Bj\u00f6rk ""\u6771\u4eac"" \ud83c\udfb5 \u0019",,,"f.json",1\n',
     );
     const long = `${'\u00e9"'.repeat(400_000)}end`;
@@ -118,33 +118,33 @@ describe('COPY CSV text', () => {
       [long, 2, 2, 'f.json', 2],
       ['y', 3, 3, 'f.json', 3],
     ];
-    expect(formatter.format(rows).toString('utf8')).toBe(
+    expect(formatter.encode(rows).toString('utf8')).toBe(
       `"x",1,1,"f.json",1\n"${long.replaceAll('"', '""')}",2,2,"f.json",2\n"y",3,3,"f.json",3\n`,
     );
   });
 
   it('writes timestamps from epoch milliseconds as UTC ISO text', () => {
     const table: TableSpec = { name: 't', role: 'fact', columns: [{ name: 'at', type: 'timestamp' }] };
-    expect(new CsvRowFormatter(table, 'reject').format([[1542837407796]]).toString()).toBe('2018-11-21T21:56:47.796Z\n');
+    expect(new CopyRowEncoder(table, 'reject').encode([[1542837407796]]).toString()).toBe('"2018-11-21T21:56:47.796Z"\n');
   });
 
   it('refuses a NUL in a staged value, naming the file and line; escapes it in load_errors', () => {
-    const formatter = new CsvRowFormatter(TABLE, 'reject');
+    const formatter = new CopyRowEncoder(TABLE, 'reject');
     expect(() =>
-      formatter.format([
+      formatter.encode([
         ['ok', 1, 1, 'a.json', 1],
         ['bad\u0000value', 1, 1, 'a.json', 7],
       ]),
     ).toThrow(WarehouseError);
-    expect(() => formatter.format([['bad\u0000value', 1, 1, 'a.json', 7]])).toThrow(
+    expect(() => formatter.encode([['bad\u0000value', 1, 1, 'a.json', 7]])).toThrow(
       /^Cannot load a\.json line 7 into sample: field text_value holds a NUL character/,
     );
-    expect(() => formatter.format([['caf\u00e9 \u0000', 1, 1, 'a.json', 8]])).toThrow(/a\.json line 8/);
-    const errors = new CsvRowFormatter(LOAD_ERRORS, 'escape');
-    expect(errors.format([['a.json', 3, '{"x":\u0000\u0000', 'invalid JSON', 'events']]).toString()).toBe(
+    expect(() => formatter.encode([['caf\u00e9 \u0000', 1, 1, 'a.json', 8]])).toThrow(/a\.json line 8/);
+    const errors = new CopyRowEncoder(LOAD_ERRORS, 'escape');
+    expect(errors.encode([['a.json', 3, '{"x":\u0000\u0000', 'invalid JSON', 'events']]).toString()).toBe(
       '"a.json",3,"{""x"":\\u0000\\u0000","invalid JSON","events"\n',
     );
-    expect(errors.format([['a.json', 4, '\u00e9\u0000', 'invalid JSON', 'events']]).toString()).toBe(
+    expect(errors.encode([['a.json', 4, '\u00e9\u0000', 'invalid JSON', 'events']]).toString()).toBe(
       '"a.json",4,"\u00e9\\u0000","invalid JSON","events"\n',
     );
   });

@@ -11,6 +11,7 @@ import { LOAD_ERRORS } from '../../src/schema/staging-tables.js';
 import { BATCH_EVENTS, SPARKIFY_FILES } from '../../src/schema/ledger-tables.js';
 import { PostgresDialect } from '../../src/warehouses/postgres/postgres-dialect.js';
 import type { TableSpec } from '../../src/schema/table-spec.js';
+import { CopyRowEncoder } from '../../src/warehouses/postgres/postgres-copy-format.js';
 import { openPostgresWarehouse, type PostgresWarehouse } from '../../src/warehouses/postgres/postgres-warehouse.js';
 import { parseWarehouseTarget, type ServerTarget } from '../../src/warehouses/warehouse-target.js';
 import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
@@ -335,18 +336,20 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         const table = { ...TRICKY, name: 'aborted', bulk: true };
         await own.execute(own.dialect.createTable(table, { ifNotExists: false }));
         await own.execute(own.dialect.createTable(LOAD_ERRORS, { ifNotExists: false }));
-        // A staging table is loaded through one COPY session per staging worker.
+        // A staging table is loaded through its intake: one COPY session per staging worker.
         const perStagingWriter = STAGING_WORKERS;
-        const first = await own.openWriter(table);
+        const intake = own.intake;
+        if (intake.kind !== 'csv-chunks') throw new Error(`PostgreSQL's intake should take CSV chunks, not ${intake.kind}`);
+        const first = await intake.open(table);
         const second = await own.openWriter(LOAD_ERRORS);
         expect(await sessions()).toBe(1 + perStagingWriter + 1);
-        await first.write([['gone', 'x', 1, 1, 1, 'a.json', 1]]);
+        await first.add(new CopyRowEncoder(table, 'reject').encode([['gone', 'x', 1, 1, 1, 'a.json', 1]]), 1);
         await first.abort();
         await second.finish();
         expect(await own.query('SELECT COUNT(*) AS n FROM aborted')).toEqual([{ n: 0 }]);
         expect(await sessions()).toBe(1);
-        // A writer left open is cut when the warehouse closes.
-        await own.openWriter(table);
+        // A load left open is cut when the warehouse closes.
+        await intake.open(table);
         expect(await sessions()).toBe(1 + perStagingWriter);
       } finally {
         await own.close();

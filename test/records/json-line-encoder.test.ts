@@ -11,7 +11,7 @@ import { parseRecord } from '../../src/records/record-parser.js';
 import { StagingCsvWriter } from '../../src/records/staging-csv-writer.js';
 import { parquetColumns, StagingParquetWriter } from '../../src/records/staging-parquet-writer.js';
 import { EVENT_FIELDS, SONG_FIELDS, STAGING_EVENTS, STAGING_SONGS } from '../../src/schema/staging-tables.js';
-import { CsvRowFormatter } from '../../src/warehouses/postgres/postgres-copy-format.js';
+import { CopyRowEncoder } from '../../src/warehouses/postgres/postgres-copy-format.js';
 
 const FILE = '/data/log_data/2018/11/2018-11-01-events.json';
 
@@ -97,8 +97,9 @@ function bothPaths(line: string | Buffer, fields: readonly FieldSpec[] = EVENT_F
   csv.flush();
   expect(csvAccepted).toBe(accepted);
   if (csvAccepted && 'row' in parsed) {
-    // The same values as the row formatter's CSV, as PostgreSQL reads them back (numbers by value: "1.0" is 1).
-    const expected = new CsvRowFormatter(table, 'reject').format([parsed.row]).toString('utf8');
+    // The same values as the parsed row's CSV (the path of rejects and row batches), as PostgreSQL reads them
+    // back (numbers by value: "1.0" is 1).
+    const expected = new CopyRowEncoder(table, 'reject').encode([parsed.row]).toString('utf8');
     expect(chunks.join('').endsWith('\n')).toBe(true);
     expect(readCsvRow(chunks.join(''), table)).toEqual(readCsvRow(expected, table));
   } else {

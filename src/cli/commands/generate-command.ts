@@ -101,7 +101,7 @@ function createDisplay(enabled: boolean): { update?: (p: GenerateProgress) => vo
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /** The human summary of a run: what was written, how fast, and where the damage is. */
-export function formatSummary(result: GenerateResult): string {
+function formatSummary(result: GenerateResult): string {
   const seconds = Math.max(result.elapsedMs, 1) / 1_000;
   const share = result.nextSongEvents === 0 ? 0 : (100 * result.matchedPlays) / result.nextSongEvents;
   const lines = [

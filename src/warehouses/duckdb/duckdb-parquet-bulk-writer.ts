@@ -1,6 +1,6 @@
 /**
  * Bulk loads staging tables from Parquet files read by DuckDB's own parallel reader. The files come from the
- * stager's worker threads (`stagingFiles`), or from rows this writer builds itself (`write`, for S3 sources).
+ * stager's worker threads, whatever the source (local folder or S3).
  * Measured on 1.5 million events: the Appender spends about 17 s crossing from JavaScript into DuckDB value
  * by value; read_parquet loads the same rows in about 7 s of CPU on DuckDB's two threads (read_csv: 9 s).
  *
@@ -16,13 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseError } from '../../errors.js';
-import type { StagingRow } from '../../records/record-types.js';
-import { parquetColumns, StagingParquetWriter } from '../../records/staging-parquet-writer.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import type { StagingFileIntake, TableWriter } from '../warehouse.js';
-
-/** A writer that also takes staging files. */
-export type DuckDbParquetBulkWriter = TableWriter & { readonly stagingFiles: StagingFileIntake };
+import type { ParquetFileLoad } from '../warehouse.js';
 
 /** Options of the bulk writer. */
 export interface ParquetBulkWriterOptions {
@@ -36,8 +31,6 @@ export interface ParquetBulkWriterOptions {
 }
 
 const LOAD_BATCH_BYTES = 1 << 30;
-// Rows given to `write` are spooled to files of this size.
-const SPOOL_BYTES = 64 << 20;
 // Staging is transient and loaded once: the FSST string compressors cost about 10% of the load's CPU
 // (measured on 1.5 million events) and gain it little; the star tables, published later, keep them.
 const STAGING_DISABLED_COMPRESSION = 'fsst,dict_fsst';
@@ -48,8 +41,8 @@ interface WaitingFile {
   readonly bytes: number;
 }
 
-/** Opens a writer that loads `options.table` from staging Parquet files. */
-export async function openDuckDbParquetBulkWriter(options: ParquetBulkWriterOptions): Promise<DuckDbParquetBulkWriter> {
+/** Opens a load of `options.table` from staging Parquet files. */
+export async function openDuckDbParquetLoad(options: ParquetBulkWriterOptions): Promise<ParquetFileLoad> {
   const { connection, table } = options;
   const batchBytes = options.batchBytes ?? LOAD_BATCH_BYTES;
   const folder = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sparkify-load-'));
@@ -87,47 +80,26 @@ export async function openDuckDbParquetBulkWriter(options: ParquetBulkWriterOpti
     });
   };
 
-  const stagingFiles: StagingFileIntake = {
-    folder,
-    async add(path, rows) {
-      if (failure) {
-        await rm(path, { force: true });
-        throw failure;
-      }
-      const bytes = statSync(path).size;
-      waiting.push({ path, rows, bytes });
-      waitingBytes += bytes;
-      startLoad(false);
-      // A full batch waits while another loads: take no more until that load is done.
-      if (loading && waitingBytes >= batchBytes) await loading;
-      if (failure) throw failure;
-    },
-  };
-
-  // Rows given to `write` are built here into files that join the others.
-  const sealed: { path: string; rows: number }[] = [];
-  let spooled = 0;
-  const spool = new StagingParquetWriter({
-    columns: parquetColumns(table),
-    nextPath: () => join(folder, `rows-${++spooled}.parquet`),
-    onSealed: (path, rows) => sealed.push({ path, rows }),
-    segmentBytes: SPOOL_BYTES,
-  });
-  const handOver = async () => {
-    for (const file of sealed.splice(0)) await stagingFiles.add(file.path, file.rows);
+  const add = async (path: string, rows: number): Promise<void> => {
+    if (failure) {
+      await rm(path, { force: true });
+      throw failure;
+    }
+    const bytes = statSync(path).size;
+    waiting.push({ path, rows, bytes });
+    waitingBytes += bytes;
+    startLoad(false);
+    // A full batch waits while another loads: take no more until that load is done.
+    if (loading && waitingBytes >= batchBytes) await loading;
+    if (failure) throw failure;
   };
 
   return {
-    stagingFiles,
-    async write(rows: readonly StagingRow[]) {
-      if (failure) throw failure;
-      for (const row of rows) spool.appendRow(row);
-      await handOver();
-    },
+    kind: 'parquet-files',
+    folder,
+    add,
     async finish() {
       try {
-        spool.flush();
-        await handOver();
         while (loading || waiting.length > 0) {
           startLoad(true);
           await loading;
@@ -141,7 +113,6 @@ export async function openDuckDbParquetBulkWriter(options: ParquetBulkWriterOpti
     },
     async abort() {
       failure ??= new WarehouseError(`The load of ${table.name} was abandoned`);
-      spool.close();
       waiting = [];
       await loading;
       await rm(folder, { recursive: true, force: true });

@@ -23,6 +23,7 @@ export async function openDuckDbTableWriter(connection: DuckDBConnection, table:
   let count = 0;
   let open = true;
   return {
+    kind: 'rows',
     async write(rows) {
       for (const row of rows) appendRow(appender, appends, row);
       count += rows.length;

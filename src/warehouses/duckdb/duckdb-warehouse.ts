@@ -6,9 +6,9 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import type { ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
+import type { ParquetFileLoad, ResultRow, TableWriter, Warehouse, WarehouseIntake, WarehouseOpenOptions } from '../warehouse.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
-import { openDuckDbParquetBulkWriter } from './duckdb-parquet-bulk-writer.js';
+import { openDuckDbParquetLoad } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
 
 /** How to open a DuckDB warehouse. */
@@ -88,23 +88,34 @@ class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** Staging takes millions of rows: Parquet files from the staging workers, loaded on a connection of their own. */
+  readonly intake: WarehouseIntake = { kind: 'parquet-files', open: (table) => this.openParquetLoad(table) };
+
+  /** An Appender on `table`: rejects are few. */
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    // Staging takes millions of rows: Parquet files on a connection of their own. Rejects are few: Appender.
-    if (table.bulk) {
-      const connection = await this.instance.connect();
-      const writer = await openDuckDbParquetBulkWriter({ connection, table });
-      const release = <T>(result: T) => {
-        connection.closeSync();
-        return result;
-      };
-      return {
-        write: (rows) => writer.write(rows),
-        stagingFiles: writer.stagingFiles,
-        finish: () => writer.finish().then(release),
-        abort: () => writer.abort().then(release),
-      };
-    }
     return openDuckDbTableWriter(this.connection, table);
+  }
+
+  private async openParquetLoad(table: TableSpec): Promise<ParquetFileLoad> {
+    const connection = await this.instance.connect();
+    let load: ParquetFileLoad;
+    try {
+      load = await openDuckDbParquetLoad({ connection, table });
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    const release = <T>(result: T) => {
+      connection.closeSync();
+      return result;
+    };
+    return {
+      kind: 'parquet-files',
+      folder: load.folder,
+      add: (path, rows) => load.add(path, rows),
+      finish: () => load.finish().then(release),
+      abort: () => load.abort().then(release),
+    };
   }
 
   async close(): Promise<void> {

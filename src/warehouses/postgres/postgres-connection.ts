@@ -3,7 +3,7 @@
  * the warehouse class so Redshift (same protocol) can reuse it and change only its defaults.
  */
 import type pg from 'pg';
-import type { ServerTarget } from '../warehouse-target.js';
+import type { ServerTarget } from './postgres-target.js';
 import type { ServerAddress } from './postgres-errors.js';
 
 /** Type OIDs of the values whose default parsing does not suit a warehouse. */

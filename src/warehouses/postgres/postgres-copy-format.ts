@@ -1,5 +1,6 @@
 /**
- * Turns staging rows into the bytes of `COPY ... FROM STDIN WITH (FORMAT csv)`.
+ * The COPY statement PostgreSQL loads with, and the rows of `COPY ... FROM STDIN WITH (FORMAT csv)` written
+ * by the one CSV encoder, `records/staging-csv-writer.ts`, which the staging workers use too.
  *
  * Why CSV rather than PostgreSQL's text format: in CSV every string is wrapped in double quotes, and inside
  * the quotes only `"` needs escaping (doubled); tabs, newlines, carriage returns, backslashes and commas
@@ -10,10 +11,12 @@
  * NUL (U+0000) is the one character PostgreSQL text cannot hold at all. See `NulPolicy`.
  */
 import { WarehouseError } from '../../errors.js';
-import type { StagingRow } from '../../records/record-types.js';
+import type { StagingRow, StagingValue } from '../../records/record-types.js';
+import { StagingCsvWriter } from '../../records/staging-csv-writer.js';
+import { parquetColumns } from '../../records/staging-parquet-writer.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 
-/** The COPY statement that reads what `CsvRowFormatter` writes. */
+/** The COPY statement that reads what `CopyRowEncoder` (and the staging workers) write. */
 export function copyFromStdinSql(table: TableSpec, quote: (identifier: string) => string): string {
   const columns = table.columns.map((column) => quote(column.name)).join(', ');
   return `COPY ${quote(table.name)} (${columns}) FROM STDIN WITH (FORMAT csv)`;
@@ -29,102 +32,52 @@ export function copyFromStdinSql(table: TableSpec, quote: (identifier: string) =
  */
 export type NulPolicy = 'reject' | 'escape';
 
-const COMMA = 44;
-const QUOTE = 34;
-const NEWLINE = 10;
-const INITIAL_BYTES = 1 << 20;
+// A batch of rows is encoded into chunks of this size (a batch of 2,048 events is about 1 MB of CSV).
+const CHUNK_BYTES = 256 << 10;
 
 /**
- * Serializes rows of one table into CSV bytes. This is the hot loop of a PostgreSQL load, so it writes
- * bytes itself: ASCII characters (nearly all of the data) are copied one by one into a reused buffer, and
- * only a value with other characters goes through Buffer's UTF-8 encoder. Measured on event rows, that is
- * twice as fast as building the text with string concatenation and encoding it afterwards.
+ * Encodes batches of JavaScript rows of one table for COPY, through `StagingCsvWriter`: the same bytes the
+ * staging workers send, after the NUL policy is applied and timestamps (epoch milliseconds) are written
+ * as ISO text, which TIMESTAMP (without time zone) reads as UTC.
  */
-export class CsvRowFormatter {
-  // Numbers print as JavaScript prints them: the shortest text that reads back as the same double
-  // (PostgreSQL 12+ parses it exactly), so the (title, artist, length) song match sees DuckDB's values.
-  private readonly quoted: readonly boolean[];
+export class CopyRowEncoder {
+  private readonly chunks: Buffer[] = [];
+  private readonly writer: StagingCsvWriter;
   private readonly timestamps: readonly boolean[];
-  private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
 
   constructor(
     private readonly table: TableSpec,
     private readonly nulPolicy: NulPolicy,
   ) {
-    this.quoted = table.columns.map((column) => column.type === 'text');
+    this.writer = new StagingCsvWriter({
+      columns: parquetColumns(table),
+      chunkBytes: CHUNK_BYTES,
+      onChunk: (bytes) => this.chunks.push(bytes),
+    });
     this.timestamps = table.columns.map((column) => column.type === 'timestamp');
   }
 
   /** The CSV of `rows`, one line each, each ending with a newline (empty for no rows). A fresh Buffer. */
-  format(rows: readonly StagingRow[]): Buffer {
-    const { quoted, timestamps } = this;
-    const width = quoted.length;
-    let pos = 0;
-    for (const row of rows) {
-      for (let i = 0; i < width; i++) {
-        const value = row[i];
-        const missing = value === null || value === undefined;
-        // Epoch milliseconds as ISO text; TIMESTAMP (without time zone) ignores the Z and keeps UTC.
-        const text = missing ? '' : quoted[i] ? (value as string) : timestamps[i] ? new Date(value as number).toISOString() : `${value}`;
-        // Room for the worst case before writing anything (a typed array drops writes past its end): up to
-        // six bytes per UTF-16 unit (a NUL escape; a doubled quote takes two, UTF-8 at most three), the
-        // quotes and the comma.
-        if (pos + text.length * 6 + 3 > this.buffer.length) this.grow(pos, text.length * 6 + 3);
-        if (i > 0) this.buffer[pos++] = COMMA;
-        if (missing) continue;
-        pos = quoted[i] ? this.writeQuoted(text, pos, row, i) : this.writeUnquoted(text, pos);
-      }
-      if (pos + 1 > this.buffer.length) this.grow(pos, 1);
-      this.buffer[pos++] = NEWLINE;
+  encode(rows: readonly StagingRow[]): Buffer {
+    for (const row of rows) this.writer.appendRow(this.prepared(row));
+    this.writer.flush();
+    const chunks = this.chunks.splice(0);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  }
+
+  /** `row`, or a copy with its NULs handled and its timestamps as text when it has any. */
+  private prepared(row: StagingRow): StagingRow {
+    let copy: StagingValue[] | undefined;
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      let replaced: StagingValue | undefined;
+      if (typeof value === 'string' && value.includes('\0')) replaced = this.withoutNul(value, row, i);
+      else if (this.timestamps[i] && typeof value === 'number') replaced = new Date(value).toISOString();
+      if (replaced === undefined) continue;
+      copy ??= [...row];
+      copy[i] = replaced;
     }
-    // A copy: the scratch buffer is overwritten by the next batch while this one may still be queued.
-    return Buffer.from(this.buffer.subarray(0, pos));
-  }
-
-  /** Writes `"text"` with quotes doubled; returns the new position. */
-  private writeQuoted(text: string, start: number, row: StagingRow, column: number): number {
-    const buffer = this.buffer;
-    let pos = start;
-    buffer[pos++] = QUOTE;
-    const length = text.length;
-    for (let k = 0; k < length; k++) {
-      const code = text.charCodeAt(k);
-      // Anything beyond ASCII, and NUL, takes the general path below.
-      if (code >= 128 || code === 0) return this.writeQuotedSlowly(text, start, row, column);
-      if (code === QUOTE) buffer[pos++] = QUOTE;
-      buffer[pos++] = code;
-    }
-    buffer[pos++] = QUOTE;
-    return pos;
-  }
-
-  private writeQuotedSlowly(text: string, start: number, row: StagingRow, column: number): number {
-    let value = text;
-    if (value.includes('\0')) value = this.withoutNul(value, row, column);
-    value = value.includes('"') ? value.replaceAll('"', '""') : value;
-    let pos = start;
-    this.buffer[pos++] = QUOTE;
-    pos += this.buffer.write(value, pos, 'utf8');
-    this.buffer[pos++] = QUOTE;
-    return pos;
-  }
-
-  /** A number or timestamp: always ASCII, but anything else is encoded properly rather than truncated. */
-  private writeUnquoted(text: string, start: number): number {
-    const buffer = this.buffer;
-    let pos = start;
-    for (let k = 0; k < text.length; k++) {
-      const code = text.charCodeAt(k);
-      if (code >= 128) return start + buffer.write(text, start, 'utf8');
-      buffer[pos++] = code;
-    }
-    return pos;
-  }
-
-  private grow(pos: number, needed: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, pos + needed));
-    this.buffer.copy(bigger, 0, 0, pos);
-    this.buffer = bigger;
+    return copy ?? row;
   }
 
   /** Applies the NUL policy to one value: the escaped text, or a `WarehouseError` naming the record. */

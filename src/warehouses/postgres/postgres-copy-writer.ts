@@ -1,12 +1,14 @@
 /**
- * A `TableWriter` that streams rows into PostgreSQL with `COPY ... FROM STDIN` (pg-copy-streams): the
- * fastest way in from a client, one round trip per load instead of one per row, and memory stays flat
- * because each batch is handed to the socket and awaited ('drain') before the next is accepted.
+ * A load that streams CSV into PostgreSQL with `COPY ... FROM STDIN` (pg-copy-streams): the fastest way in
+ * from a client, one round trip per load instead of one per row, and memory stays flat because each chunk
+ * is handed to the socket and awaited ('drain') before the next is accepted. It takes CSV chunks (from the
+ * staging workers) as they are, and batches of rows (load_errors) through `copyRowWriter`, which encodes
+ * them with the same CSV encoder.
  *
- * Each writer owns its connection. A PostgreSQL session can run one COPY at a time, and the pipeline keeps
- * the load_errors writer open while the staging_songs and staging_events writers run, so sharing the main
+ * Each load owns its connection. A PostgreSQL session can run one COPY at a time, and the pipeline keeps
+ * the load_errors writer open while the staging_songs and staging_events loads run, so sharing the main
  * session would mean buffering rejects in memory. The staging tables were created and committed (autocommit
- * DDL) on the main session before any writer opens, so other sessions see them; each COPY commits when it
+ * DDL) on the main session before any load opens, so other sessions see them; each COPY commits when it
  * finishes, before the pipeline counts the rows on the main session.
  */
 import { once } from 'node:events';
@@ -16,8 +18,8 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { WarehouseError } from '../../errors.js';
 import type { StagingRow } from '../../records/record-types.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import type { TableWriter } from '../warehouse.js';
-import { CsvRowFormatter, copyFromStdinSql, type NulPolicy } from './postgres-copy-format.js';
+import type { CsvChunkLoad, TableWriter } from '../warehouse.js';
+import { CopyRowEncoder, copyFromStdinSql, type NulPolicy } from './postgres-copy-format.js';
 import { statementError, type ServerAddress } from './postgres-errors.js';
 
 /** What a COPY writer needs besides its table. */
@@ -27,8 +29,6 @@ export interface PostgresCopyWriterOptions {
   readonly table: TableSpec;
   readonly quote: (identifier: string) => string;
   readonly server: ServerAddress;
-  /** How NUL characters are handled; by default rejected everywhere except in the errors table. */
-  readonly nulPolicy?: NulPolicy;
 }
 
 // Bytes the COPY stream buffers before write() asks callers to wait. One batch (2,048 events, about 1 MB of
@@ -36,10 +36,9 @@ export interface PostgresCopyWriterOptions {
 // the number of concurrent file loads times one batch, whatever the input size.
 const HIGH_WATER_MARK = 256 * 1024;
 
-/** Starts `COPY table FROM STDIN` on `options.client` and returns a writer for it. */
-export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions): Promise<TableWriter> {
+/** Starts `COPY table FROM STDIN` on `options.client` and returns a load of CSV chunks for it. */
+export async function openPostgresCopyLoad(options: PostgresCopyWriterOptions): Promise<CsvChunkLoad> {
   const { client, table, server } = options;
-  const formatter = new CsvRowFormatter(table, options.nulPolicy ?? (table.role === 'errors' ? 'escape' : 'reject'));
   const stream: CopyStreamQuery = client.query(copyFrom(copyFromStdinSql(table, options.quote), { highWaterMark: HIGH_WATER_MARK }));
   let failure: WarehouseError | undefined;
   const fail = (error: unknown): WarehouseError => {
@@ -78,19 +77,9 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
   };
 
   return {
-    async write(rows: readonly StagingRow[]): Promise<void> {
-      if (failure) throw failure;
-      if (state !== 'open') throw new WarehouseError(`The ${table.name} writer is already closed`);
-      if (rows.length === 0) return;
-      // One buffer per batch, written whole: concurrent file loads never interleave inside a row.
-      return enqueue(formatter.format(rows), rows.length);
-    },
-
-    // Staging rows encoded by the stager's workers (`StagingCsvWriter`: the same CSV, and never a NUL,
-    // which the record checks reject). The errors table keeps its own formatter, which escapes NULs.
-    encodedRows: table.bulk
-      ? { format: 'csv', add: (bytes, rows) => enqueue(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows) }
-      : undefined,
+    kind: 'csv-chunks',
+    // Chunks of whole rows, each written whole: concurrent producers never interleave inside a row.
+    add: (bytes, rows) => enqueue(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows),
 
     async finish(): Promise<number> {
       if (state !== 'open') return written;
@@ -124,5 +113,26 @@ export async function openPostgresCopyWriter(options: PostgresCopyWriterOptions)
         await endClient();
       }
     },
+  };
+}
+
+/**
+ * A row writer over `load`: each batch is encoded whole (`CopyRowEncoder`) and handed over as one chunk.
+ * NULs are rejected, naming the record, except in the errors table, where they are escaped (see `NulPolicy`).
+ */
+export function copyRowWriter(
+  load: CsvChunkLoad,
+  table: TableSpec,
+  nulPolicy: NulPolicy = table.role === 'errors' ? 'escape' : 'reject',
+): TableWriter {
+  const encoder = new CopyRowEncoder(table, nulPolicy);
+  return {
+    kind: 'rows',
+    async write(rows: readonly StagingRow[]): Promise<void> {
+      if (rows.length === 0) return;
+      await load.add(encoder.encode(rows), rows.length);
+    },
+    finish: () => load.finish(),
+    abort: () => load.abort(),
   };
 }

@@ -3,18 +3,26 @@
  * `COPY ... FROM STDIN`; the star tables are published in one transaction by the shared SQL.
  *
  * Amazon Redshift speaks the same protocol, so its warehouse extends this class and overrides what differs:
- * `createDialect` (DDL), `clientConfig` (TLS defaults), `capabilities`, and staging (it COPYs from S3 rather
- * than taking rows through `openWriter`); `openSession` and `server` serve its own sessions.
+ * `createDialect` (DDL), `clientConfig` (TLS defaults), `capabilities`, and `intake` (it COPYs from S3 rather
+ * than taking CSV chunks); `openSession` and `server` serve its own sessions.
  */
 import pg from 'pg';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import { STAGING_WORKERS, type ResultRow, type TableWriter, type Warehouse, type WarehouseOpenOptions } from '../warehouse.js';
-import { describeTarget, type ServerTarget } from '../warehouse-target.js';
+import {
+  STAGING_WORKERS,
+  type CsvChunkLoad,
+  type ResultRow,
+  type TableWriter,
+  type Warehouse,
+  type WarehouseIntake,
+  type WarehouseOpenOptions,
+} from '../warehouse.js';
+import { describeServerTarget, type ServerTarget } from './postgres-target.js';
 import { installTypeParsers, postgresClientConfig, serverAddress } from './postgres-connection.js';
-import { openPostgresCopyWriter } from './postgres-copy-writer.js';
-import { parallelCopyWriter } from './parallel-copy-writer.js';
+import { copyRowWriter, openPostgresCopyLoad } from './postgres-copy-writer.js';
+import { parallelCopyLoad } from './parallel-copy-writer.js';
 import { PostgresDialect } from './postgres-dialect.js';
 import { connectError, describeServer, queryError, statementError, type ServerAddress } from './postgres-errors.js';
 
@@ -38,7 +46,7 @@ export interface PostgresServerCapabilities {
    * some 300MB to temporary files and the publish takes about twice as long.
    */
   readonly loadSortMemory?: string;
-  /** Staging tables streamed in by `openWriter` are ANALYZEd after their load (absent: not). */
+  /** Staging tables loaded through the intake are ANALYZEd after their load (absent: not). */
   readonly analyzeAfterLoad?: boolean;
 }
 
@@ -74,7 +82,7 @@ export class PostgresWarehouse implements Warehouse {
 
   /** Where the warehouse is, as the server was actually reached (URL or PG* variables); no password. */
   get description(): string {
-    if (!this.address) return describeTarget(this.target);
+    if (!this.address) return describeServerTarget(this.target);
     const schema = this.target.schema ? `?schema=${this.target.schema}` : '';
     return `${describeServer(this.address, this.target.kind)}${schema}`;
   }
@@ -121,39 +129,46 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  /**
-   * A COPY FROM STDIN writer on a session of its own (see postgres-copy-writer.ts for why); for a staging
-   * table, one per staging worker, so the server parses on as many cores (parallel-copy-writer.ts).
-   */
+  /** Staging tables take the staging workers' CSV chunks, on one COPY session per worker. */
+  readonly intake: WarehouseIntake = { kind: 'csv-chunks', open: (table) => this.openChunkLoad(table) };
+
+  /** A COPY FROM STDIN writer on a session of its own (see postgres-copy-writer.ts for why). */
   async openWriter(table: TableSpec): Promise<TableWriter> {
-    const sessions = table.bulk ? STAGING_WORKERS : 1;
-    const writers: TableWriter[] = [];
+    return copyRowWriter(await this.openCopyLoad(table), table);
+  }
+
+  /**
+   * One COPY session per staging worker, so the server parses on as many cores (parallel-copy-writer.ts);
+   * the table is ANALYZEd after its load when the server supports it.
+   */
+  protected async openChunkLoad(table: TableSpec): Promise<CsvChunkLoad> {
+    const loads: CsvChunkLoad[] = [];
     try {
-      for (let i = 0; i < sessions; i++) writers.push(await this.openCopyWriter(table));
+      for (let i = 0; i < STAGING_WORKERS; i++) loads.push(await this.openCopyLoad(table));
     } catch (error) {
-      await Promise.all(writers.map((opened) => opened.abort().catch(() => undefined)));
+      await Promise.all(loads.map((opened) => opened.abort().catch(() => undefined)));
       throw error;
     }
-    const writer = writers.length === 1 ? writers[0]! : parallelCopyWriter(writers);
-    if (!this.capabilities.analyzeAfterLoad || !table.bulk) return writer;
+    const load = loads.length === 1 ? loads[0]! : parallelCopyLoad(loads);
+    if (!this.capabilities.analyzeAfterLoad) return load;
     // Without statistics the planner takes a freshly loaded table for a few pages and may pick nested
     // loops for the song match; ANALYZE samples a fixed number of rows, so it costs well under a second.
     return {
-      write: (rows) => writer.write(rows),
-      encodedRows: writer.encodedRows,
-      abort: () => writer.abort(),
+      kind: 'csv-chunks',
+      add: (bytes, rows) => load.add(bytes, rows),
+      abort: () => load.abort(),
       finish: async () => {
-        const count = await writer.finish();
+        const count = await load.finish();
         await this.execute(`ANALYZE ${this.dialect.quote(table.name)}`);
         return count;
       },
     };
   }
 
-  private async openCopyWriter(table: TableSpec): Promise<TableWriter> {
+  private async openCopyLoad(table: TableSpec): Promise<CsvChunkLoad> {
     const client = await this.openSession({ main: false });
     try {
-      return await openPostgresCopyWriter({ client, table, quote: (name) => this.dialect.quote(name), server: this.server() });
+      return await openPostgresCopyLoad({ client, table, quote: (name) => this.dialect.quote(name), server: this.server() });
     } catch (error) {
       await endQuietly(client);
       throw statementError(error, `start loading ${table.name}`, this.server());

@@ -7,12 +7,12 @@
  * COPY of the session that calls it.
  */
 import { ConfigError } from '../../errors.js';
-import type { Settings } from '../../config/settings.js';
-import type { DatasetSpec } from '../../pipeline/dataset-stager.js';
 import type { StagingRow } from '../../records/record-types.js';
 import { LOAD_ERRORS, ORIGIN_COLUMNS } from '../../schema/staging-tables.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
+import type { StagingDataset, StorageSettings } from '../warehouse.js';
+import type { ServerTarget } from '../postgres/postgres-target.js';
 
 /** Which system views hold a deployment's load history: STL tables on clusters, SYS views on Serverless. */
 export type RedshiftDeployment = 'provisioned' | 'serverless';
@@ -45,19 +45,21 @@ const MAXERROR_LIMIT = 100_000;
 const SERVERLESS_HOST = /\.redshift-serverless\.amazonaws\.com(\.cn)?$/i;
 
 // Where each dataset's files are, and the JSONPaths file that maps its keys when they are not column names.
-const LOCATIONS: Readonly<Record<DatasetSpec['name'], { readonly files: (settings: Settings) => string; readonly setting: string }>> = {
+const LOCATIONS: Readonly<
+  Record<StagingDataset['name'], { readonly files: (settings: StorageSettings) => string; readonly setting: string }>
+> = {
   songs: { files: (settings) => settings.songData, setting: 'the song data ([S3] SONG_DATA, --song-data or --source)' },
   events: { files: (settings) => settings.logData, setting: 'the log data ([S3] LOG_DATA, --log-data or --source)' },
 };
 
 /** The deployment behind `host`. */
-export function redshiftDeployment(host: string): RedshiftDeployment {
+function redshiftDeployment(host: string): RedshiftDeployment {
   return SERVERLESS_HOST.test(host) ? 'serverless' : 'provisioned';
 }
 
 /** The host of a Redshift target's URL. */
-export function redshiftHost(settings: Settings): string {
-  const { warehouse } = settings;
+function redshiftHost(settings: StorageSettings): string {
+  const warehouse = settings.warehouse as ServerTarget;
   if (warehouse.kind !== 'redshift' || !warehouse.url)
     throw new ConfigError('Not a Redshift warehouse: expected redshift://user:password@host:5439/db');
   return new URL(warehouse.url).hostname;
@@ -68,12 +70,12 @@ export function redshiftHost(settings: Settings): string {
  * (sources/s3/bucket-region.ts), never the cluster's own, since udacity-dend is in us-west-2 wherever the
  * cluster is. Undefined when it is not known; COPY then assumes the bucket is in the cluster's region.
  */
-export function copyRegion(settings: Settings): string | undefined {
+export function copyRegion(settings: StorageSettings): string | undefined {
   return settings.s3.region;
 }
 
 /** Where the COPY's region came from, or why there is none, for the plan. */
-export function copyRegionOrigin(settings: Settings): string {
+export function copyRegionOrigin(settings: StorageSettings): string {
   const region = copyRegion(settings);
   return region
     ? `REGION '${region}' is ${settings.s3.regionOrigin ?? 'configured'}.`
@@ -84,7 +86,7 @@ export function copyRegionOrigin(settings: Settings): string {
  * The staging statements of `spec` for the Redshift warehouse of `settings`. Throws a ConfigError when the
  * settings cannot work with COPY: no IAM role, or data that is not on S3.
  */
-export function redshiftStagingSql(spec: DatasetSpec, settings: Settings, dialect: SqlDialect): RedshiftStagingSql {
+export function redshiftStagingSql(spec: StagingDataset, settings: StorageSettings, dialect: SqlDialect): RedshiftStagingSql {
   const iamRole = settings.iamRole;
   if (!iamRole) {
     throw new ConfigError(
@@ -114,7 +116,7 @@ export function redshiftStagingSql(spec: DatasetSpec, settings: Settings, dialec
 }
 
 /** The columns COPY fills: all but the origin columns, which COPY cannot know (see RedshiftDialect). */
-export function copyColumns(table: TableSpec): string[] {
+function copyColumns(table: TableSpec): string[] {
   const origin = new Set(ORIGIN_COLUMNS.map((column) => column.name));
   return table.columns.map((column) => column.name).filter((name) => !origin.has(name));
 }
@@ -134,7 +136,7 @@ export function insertLoadErrorsSql(rows: number, dialect: SqlDialect): string {
  * A load_errors row from one rejected record read back: the file and line Redshift reports, its raw text
  * (clusters only: Serverless keeps none), and the reason prefixed with the column it concerns.
  */
-export function loadErrorRow(readback: LoadErrorReadback, dataset: DatasetSpec['name']): StagingRow {
+export function loadErrorRow(readback: LoadErrorReadback, dataset: StagingDataset['name']): StagingRow {
   const reason = readback.reason?.trim() || 'rejected by COPY';
   const column = readback.column_name?.trim();
   return [
@@ -166,7 +168,7 @@ WHERE query_id = pg_last_copy_id()
 ORDER BY source_file, line_number`,
 };
 
-function jsonFormat(spec: DatasetSpec, settings: Settings, source: string): string {
+function jsonFormat(spec: StagingDataset, settings: StorageSettings, source: string): string {
   // Song keys are the column names already (num_songs, artist_id, ...): COPY matches them itself.
   if (spec.fields.every((field) => field.key === field.column)) return "'auto'";
   // Log keys are camelCase (firstName, userId): the JSONPaths file maps them, in column order.
@@ -178,7 +180,7 @@ function jsonFormat(spec: DatasetSpec, settings: Settings, source: string): stri
   return literal(jsonPaths);
 }
 
-function s3Location(location: string, what: string, settings: Settings): string {
+function s3Location(location: string, what: string, settings: StorageSettings): string {
   if (!/^s3:\/\/[^/]+/i.test(location)) {
     const sample = settings.bundledSample ? ', the sample bundled with sparkify' : '';
     throw new ConfigError(

@@ -4,11 +4,9 @@
  * to load_errors. All on one session, because pg_last_copy_id() names that session's latest COPY.
  */
 import { TooManyRejectsError, WarehouseError } from '../../errors.js';
-import type { Settings } from '../../config/settings.js';
-import type { DatasetSpec } from '../../pipeline/dataset-stager.js';
 import type { StagingRow } from '../../records/record-types.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import type { StorageStageResult } from '../warehouse.js';
+import type { StagingDataset, StorageSettings, StorageStageResult } from '../warehouse.js';
 import type { ServerAddress } from '../postgres/postgres-errors.js';
 import { copyRegion, insertLoadErrorsSql, loadErrorRow, redshiftStagingSql, type LoadErrorReadback } from './redshift-copy-sql.js';
 import { copyError, isLoadDataFailure } from './redshift-errors.js';
@@ -36,8 +34,8 @@ const INSERT_BATCH = 500;
  */
 export async function stageWithCopy(
   session: CopySession,
-  spec: DatasetSpec,
-  settings: Settings,
+  spec: StagingDataset,
+  settings: StorageSettings,
   target: CopyTarget,
 ): Promise<StorageStageResult> {
   const sql = redshiftStagingSql(spec, settings, target.dialect);
@@ -69,7 +67,7 @@ export async function stageWithCopy(
   return { files: Number(counted?.files ?? 0), bytes: 0, rejected: rejects.length };
 }
 
-async function readRejects(session: CopySession, readErrors: string, spec: DatasetSpec): Promise<StagingRow[]> {
+async function readRejects(session: CopySession, readErrors: string, spec: StagingDataset): Promise<StagingRow[]> {
   const rows = (await session.query(readErrors)) as unknown as LoadErrorReadback[];
   return rows.map((row) => loadErrorRow(row, spec.name));
 }

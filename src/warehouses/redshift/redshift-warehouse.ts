@@ -2,20 +2,25 @@
  * The Amazon Redshift warehouse. Redshift speaks PostgreSQL's protocol, so this is the PostgreSQL warehouse
  * with what differs overridden: its dialect (sized VARCHARs, distribution and sort keys, IDENTITY), TLS on
  * by default, the default port 5439, messages that name Redshift's usual causes, and staging: the cluster
- * COPYs the files from S3 itself (`stageFromStorage`) instead of sparkify streaming them in, which Redshift
+ * COPYs the files from S3 itself (intake `warehouse-reads-storage`) instead of sparkify streaming them in, which Redshift
  * could not take anyway (it has no COPY FROM STDIN).
  */
 import type pg from 'pg';
 import { ConfigError, WarehouseError } from '../../errors.js';
-import type { Settings } from '../../config/settings.js';
-import type { DatasetSpec } from '../../pipeline/dataset-stager.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import { PostgresWarehouse, type PostgresServerCapabilities } from '../postgres/postgres-warehouse.js';
 import { withoutParameter } from '../postgres/postgres-connection.js';
 import type { ServerAddress } from '../postgres/postgres-errors.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import type { StorageStageResult, TableWriter, WarehouseOpenOptions } from '../warehouse.js';
-import type { ServerTarget } from '../warehouse-target.js';
+import type {
+  StagingDataset,
+  StorageSettings,
+  StorageStageResult,
+  TableWriter,
+  WarehouseIntake,
+  WarehouseOpenOptions,
+} from '../warehouse.js';
+import type { ServerTarget } from '../postgres/postgres-target.js';
 import { stageWithCopy, type CopySession } from './redshift-copy-stager.js';
 import { RedshiftDialect } from './redshift-dialect.js';
 import { redshiftConnectError } from './redshift-errors.js';
@@ -60,11 +65,17 @@ export class RedshiftWarehouse extends PostgresWarehouse {
     }
   }
 
+  /** The cluster reads the source from S3 itself: no record passes through sparkify. */
+  override readonly intake: WarehouseIntake = {
+    kind: 'warehouse-reads-storage',
+    stage: (dataset, settings) => this.copyFromStorage(dataset, settings),
+  };
+
   /**
    * COPY from S3 into `dataset`'s staging table, on a session of its own that also reads back what the COPY
    * loaded and rejected (see redshift-copy-stager.ts).
    */
-  async stageFromStorage(dataset: DatasetSpec, settings: Settings): Promise<StorageStageResult> {
+  private async copyFromStorage(dataset: StagingDataset, settings: StorageSettings): Promise<StorageStageResult> {
     let client: pg.Client;
     try {
       client = await this.openSession({ main: false });
@@ -85,7 +96,7 @@ export class RedshiftWarehouse extends PostgresWarehouse {
     }
   }
 
-  /** Never called by the pipeline (it uses `stageFromStorage`); Redshift cannot COPY FROM STDIN. */
+  /** Never called by the pipeline (its intake reads storage); Redshift cannot COPY FROM STDIN. */
   override async openWriter(table: TableSpec): Promise<TableWriter> {
     throw new WarehouseError(`Redshift cannot stream rows into ${table.name}: it loads with COPY from S3 only`);
   }

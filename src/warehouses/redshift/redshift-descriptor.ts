@@ -1,0 +1,59 @@
+/**
+ * The Amazon Redshift warehouse, as the registry knows it: `redshift://user:password@host:5439/db`; takes
+ * `--schema`, the IAM role its COPY assumes, the region of the bucket and the logs' JSONPaths file. Its
+ * staging is the cluster's own COPY from S3, planned here from the settings alone.
+ */
+import { LOAD_ERRORS } from '../../schema/staging-tables.js';
+import type { PlannedStagingStep, WarehouseDescriptor } from '../warehouse-descriptor.js';
+import { describeServerTarget, parseServerTarget, serverTargetSecrets, type ServerTarget } from '../postgres/postgres-target.js';
+
+/** The Redshift descriptor; see the module comment. */
+export const redshiftWarehouse: WarehouseDescriptor<ServerTarget> = {
+  kind: 'redshift',
+  title: 'Redshift',
+  schemes: ['redshift'],
+  example: 'redshift://...',
+  settings: ['schema', 'iamRole', 'region', 'logJsonPath'],
+  parse: (value, origin) => parseServerTarget(value, origin, 'redshift'),
+  describe: describeServerTarget,
+  secrets: serverTargetSecrets,
+  async open(target, options) {
+    const { openRedshiftWarehouse } = await import('./redshift-warehouse.js');
+    return openRedshiftWarehouse(target, options);
+  },
+  async planner() {
+    const [{ RedshiftDialect }, { copyRegionOrigin, insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
+      import('./redshift-dialect.js'),
+      import('./redshift-copy-sql.js'),
+    ]);
+    const dialect = new RedshiftDialect();
+    return {
+      dialect,
+      storage: true,
+      staging: (settings, datasets) =>
+        datasets.flatMap((dataset): PlannedStagingStep[] => {
+          const sql = redshiftStagingSql(dataset, settings, dialect);
+          return [
+            {
+              dataset: dataset.name,
+              sql: sql.copy,
+              comment:
+                `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.\n` +
+                copyRegionOrigin(settings),
+            },
+            { dataset: dataset.name, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
+            {
+              dataset: dataset.name,
+              sql: sql.readErrors,
+              comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").',
+            },
+            {
+              dataset: dataset.name,
+              sql: insertLoadErrorsSql(1, dialect),
+              comment: `Only when there were rejects: they go into ${LOAD_ERRORS.name}, many rows per INSERT.`,
+            },
+          ];
+        }),
+    };
+  },
+};
