@@ -5,6 +5,7 @@
  */
 import { ARTISTS, SONGPLAYS, SONGS, TIME, USERS } from '../../schema/star-tables.js';
 import { columnNames, type TableSpec } from '../../schema/table-spec.js';
+import { matchConditionSql, songMatchesSql, type MatchMode } from './match-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /** One star table and the SELECT that produces all of its rows from staging (and, for time, from songplays). */
@@ -51,8 +52,8 @@ export interface SliceBounds {
 /** A day of epoch milliseconds. */
 export const DAY_MS = 86_400_000;
 
-/** The builds of all five star tables, in dependency order (time reads songplays). */
-export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
+/** The builds of all five star tables, in dependency order (time reads songplays); plays find songs by `match`. */
+export function starTableBuilds(dialect: SqlDialect, { match = 'exact' }: { match?: MatchMode } = {}): StarTableBuild[] {
   const songplayColumns = dialect.capabilities.identitySongplayIds
     ? columnNames(SONGPLAYS).filter((name) => name !== 'songplay_id')
     : columnNames(SONGPLAYS);
@@ -60,16 +61,7 @@ export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
   const eventOrder = (e: string) => `${e}ts, ${e}session_id, ${e}item_in_session, ${dialect.byteOrder(`${e}source_file`)}, ${e}line_number`;
   const rowId = dialect.capabilities.identitySongplayIds ? undefined : dialect.capabilities.numbersSongplaysBy;
   // One song for each (title, artist name, duration) a play can name (see the songplays rule below).
-  const songMatches = `SELECT title, artist_name, duration, song_id, artist_id
-FROM (
-  SELECT title, artist_name, duration, song_id, artist_id,
-         ROW_NUMBER() OVER (
-           PARTITION BY title, artist_name, duration
-           ORDER BY ${dialect.byteOrder('song_id')}, ${dialect.byteOrder('artist_id')}
-         ) AS pick
-  FROM staging_songs
-) candidates
-WHERE pick = 1`;
+  const songMatches = songMatchesSql(dialect, match);
   const inlineMatches = `(\n${indent(songMatches)}\n)`;
   // Every NextSong event (or those of one slice of event time) with its song from `matches`; `first` opens
   // the SELECT list.
@@ -79,7 +71,7 @@ WHERE pick = 1`;
        CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
             ELSE e.user_agent END AS user_agent
 FROM staging_events e
-LEFT JOIN ${matches} m ON e.song = m.title AND e.artist = m.artist_name AND e.length = m.duration
+LEFT JOIN ${matches} m ON ${matchConditionSql(match)}
 WHERE e.page = 'NextSong'${inSlice('e.')}`;
   // With `numbersSongplaysBy`: the plays joined to their numbers, computed apart in a narrow subquery. The
   // numbers are joined to the plays already matched to their song, so the join's hash table holds the narrow
@@ -222,8 +214,11 @@ FROM (SELECT DISTINCT start_time FROM songplays) starts`,
  * The statements that publish the star schema: each table is emptied and refilled. The caller runs them
  * in one transaction, so readers see the old tables or the new ones, never a mix.
  */
-export function publishStatements(dialect: SqlDialect): string[] {
-  return starTableBuilds(dialect).flatMap((build) => [emptyStatement(dialect, build), fillStatement(dialect, build, build.select)]);
+export function publishStatements(dialect: SqlDialect, options: { match?: MatchMode } = {}): string[] {
+  return starTableBuilds(dialect, options).flatMap((build) => [
+    emptyStatement(dialect, build),
+    fillStatement(dialect, build, build.select),
+  ]);
 }
 
 /** The DELETE that empties a star table before it is refilled. */
