@@ -22,6 +22,9 @@ export const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
   S3_ENDPOINT: 's3Endpoint',
   NO_SIGN_REQUEST: 'noSignRequest',
   S3_CONCURRENCY: 's3Concurrency',
+  CHECKS: 'checks',
+  MIN_MATCH_RATE: 'minMatchRate',
+  MATCH: 'match',
 };
 
 /** Host names that mean a Redshift cluster or workgroup rather than plain PostgreSQL. */

@@ -2,6 +2,8 @@
  * What a run reports: per-source reconciliation (read = staged + rejected), star table sizes, the share of
  * songplays matched to a song, and time per stage.
  */
+import type { CheckReport } from '../checks/check-report.js';
+import type { MatchMode } from '../warehouses/sql/match-sql.js';
 import type { StageName } from './progress.js';
 
 /** How one dataset's load reconciles. */
@@ -30,6 +32,12 @@ export interface RunSummary {
   /** Songplays with a song_id, over all songplays (0 when there are none). */
   readonly matchedShare: number;
   readonly matchedSongplays: number;
+  /** How plays found their song (`--match`). */
+  readonly match: MatchMode;
+  /** With `--match normalized`: the songplays the exact rule alone matches, and their share. */
+  readonly exactMatch?: { readonly songplays: number; readonly share: number };
+  /** The quality checks run on the new tables before they were published. */
+  readonly checks: CheckReport;
   /** Rejected records, found in `load_errors`. */
   readonly rejected: number;
   readonly maxErrors: number;

@@ -3,7 +3,10 @@
  * same on existing tables), and `createTables` (drop and recreate everything).
  */
 import { performance } from 'node:perf_hooks';
-import { TooManyRejectsError } from '../errors.js';
+import { buildCheckReport, type CheckReport } from '../checks/check-report.js';
+import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
+import { runReadCounts } from '../checks/check-definitions.js';
+import { QualityCheckError, TooManyRejectsError } from '../errors.js';
 import { LOAD_ERRORS } from '../schema/staging-tables.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
@@ -15,6 +18,7 @@ import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type Stage
 import type { ProgressListener, StageName } from './progress.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
+import { countExactMatches } from './match-explanation.js';
 import { countRows, measureStarSchema, publishStarSchema } from './star-publisher.js';
 
 /** Options of `run` and `etl`: settings (or the inputs to resolve them) and an optional progress listener. */
@@ -50,6 +54,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   };
 
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+    // User checks are read before any data moves, so a broken check file stops the run at once.
+    planChecks(warehouse.dialect, settings);
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect)));
     let songs: DatasetSummary;
     let events: DatasetSummary;
@@ -72,14 +78,31 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     if (rejected > settings.maxErrors) {
       throw new TooManyRejectsError(rejected, settings.maxErrors, `the load_errors table in ${describeTarget(settings.warehouse)}`);
     }
-    await timed('publish', () => publishStarSchema(warehouse));
+    const plan = planChecks(warehouse.dialect, settings, { readCounts: runReadCounts({ songs, events }) });
+    let gate: CheckRun | undefined;
+    const beforeCommit = gateBeforeCommit(warehouse, plan, (run) => {
+      gate = run;
+    });
+    try {
+      await timed('publish', () => publishStarSchema(warehouse, { match: settings.match, beforeCommit }));
+    } finally {
+      // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
+      if (gate) await keepFailures(warehouse, gate);
+    }
+    if (!gate) throw new QualityCheckError(planNotRun(plan));
     const star = await measureStarSchema(warehouse);
+    const exact = settings.match === 'exact' ? undefined : await countExactMatches(warehouse);
     return {
       warehouse: describeTarget(settings.warehouse),
       bundledSample: settings.bundledSample,
       songs,
       events,
       ...star,
+      match: settings.match,
+      ...(exact === undefined
+        ? {}
+        : { exactMatch: { songplays: exact, share: star.tables.songplays === 0 ? 0 : exact / star.tables.songplays } }),
+      checks: gate.report,
       rejected,
       maxErrors: settings.maxErrors,
       seconds,
@@ -97,7 +120,7 @@ export async function createTables(options: Omit<RunOptions, 'onProgress'> = {})
     await executeAll(warehouse, resetSchemaStatements(warehouse.dialect));
     return {
       warehouse: describeTarget(settings.warehouse),
-      tables: ['staging_events', 'staging_songs', 'load_errors', 'songplays', 'users', 'songs', 'artists', 'time'],
+      tables: ['staging_events', 'staging_songs', 'load_errors', 'songplays', 'users', 'songs', 'artists', 'time', 'check_failures'],
     };
   });
 }
@@ -157,4 +180,9 @@ async function stage(
     rejected: counts.rejected,
     skippedFiles: location.skipped.length,
   };
+}
+
+// The report of a gate that never ran (the publish returned without calling it): nothing was checked.
+function planNotRun(plan: ReturnType<typeof planChecks>): CheckReport {
+  return buildCheckReport('gate', [], plan.userChecks);
 }

@@ -3,15 +3,27 @@
  */
 import { STAR_TABLES } from '../schema/star-tables.js';
 import { DAY_MS, emptyStatement, fillStatement, starTableBuilds, type SongplaySlices } from '../warehouses/sql/star-transform-sql.js';
+import type { MatchMode } from '../warehouses/sql/match-sql.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { RunSummary } from './run-summary.js';
 
+/** How `publishStarSchema` builds the tables, and what runs on them before they are published. */
+export interface PublishOptions {
+  /** How plays find their song (default exact). */
+  readonly match?: MatchMode;
+  /**
+   * Runs inside the transaction once every table is filled, before the commit (write, audit, publish): a
+   * throw rolls the transaction back, so the published tables stay exactly as they were.
+   */
+  readonly beforeCommit?: () => Promise<void>;
+}
+
 /** Replaces the star tables' contents with what staging holds; readers never see a half-built schema. */
-export async function publishStarSchema(warehouse: Warehouse): Promise<void> {
+export async function publishStarSchema(warehouse: Warehouse, options: PublishOptions = {}): Promise<void> {
   const { dialect } = warehouse;
   await warehouse.transaction(async () => {
-    for (const build of starTableBuilds(dialect)) {
+    for (const build of starTableBuilds(dialect, { match: options.match })) {
       await warehouse.execute(emptyStatement(dialect, build));
       if (!build.slices) {
         await warehouse.execute(fillStatement(dialect, build, build.select));
@@ -24,6 +36,7 @@ export async function publishStarSchema(warehouse: Warehouse): Promise<void> {
       }
       for (const statement of cleanup) await warehouse.execute(statement);
     }
+    await options.beforeCommit?.();
   });
 }
 

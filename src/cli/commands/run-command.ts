@@ -3,7 +3,8 @@
  */
 import { Command } from 'commander';
 import { run } from '../../pipeline/run.js';
-import { TooManyRejectsError } from '../../errors.js';
+import { QualityCheckError, TooManyRejectsError } from '../../errors.js';
+import { formatCheckReport } from '../check-format.js';
 import { settingsFromOptions, withLoadOptions } from '../common-options.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { formatRunSummary } from '../summary-format.js';
@@ -30,6 +31,11 @@ export function loadCommand(name: string, description: string): Command {
       progress.stop();
       if (json && error instanceof TooManyRejectsError) {
         process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
+      }
+      if (error instanceof QualityCheckError) {
+        process.stdout.write(
+          json ? `${JSON.stringify({ error: error.message, checks: error.report }, null, 2)}\n` : `${formatCheckReport(error.report)}\n`,
+        );
       }
       throw error;
     }

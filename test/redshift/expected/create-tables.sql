@@ -121,3 +121,10 @@ CREATE TABLE IF NOT EXISTS time (
 )
 DISTSTYLE ALL
 SORTKEY (start_time);
+
+CREATE TABLE IF NOT EXISTS check_failures (
+  check_name VARCHAR(256) NOT NULL,
+  severity VARCHAR(8) NOT NULL,
+  failing_key VARCHAR(1024),
+  row_json VARCHAR(65535)
+);
