@@ -33,6 +33,12 @@ export function checkProblems(report: CheckReport): string[] {
   return report.results.filter((result) => result.status !== 'passed').map((result) => `  ${describeResult(result)}`);
 }
 
+// A name in quotes, with control characters (U+0019, the C1 controls of mojibake) written as \u escapes.
+function shown(text: string | null | undefined): string {
+  if (text === null || text === undefined) return 'null';
+  return `"${text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}
+
 /** The explanation: totals, then each cause with its plays and examples. */
 export function formatMatchExplanation(explanation: MatchExplanation): string {
   const percent = (part: number) => (explanation.plays === 0 ? '0.0' : ((part / explanation.plays) * 100).toFixed(1));
@@ -62,15 +68,13 @@ export function formatMatchExplanation(explanation: MatchExplanation): string {
       lines.push(`  within ${explanation.toleranceSeconds} s (matched by --match normalized): ${cause.withinTolerance} plays`);
     }
     for (const example of cause.examples) {
-      const play = `${JSON.stringify(example.song)} by ${JSON.stringify(example.artist)}, ${example.length} s, ${example.plays} play${example.plays === 1 ? '' : 's'}`;
+      const play = `${shown(example.song)} by ${shown(example.artist)}, ${example.length} s, ${example.plays} play${example.plays === 1 ? '' : 's'}`;
       const catalogue = example.catalogue;
       let detail = '';
       if (example.durationDifference !== undefined)
         detail = `; catalogue: ${catalogue?.duration} s (${example.durationDifference > 0 ? '+' : ''}${example.durationDifference} s)`;
-      else if (example.artistSongs !== undefined)
-        detail = `; catalogue: ${example.artistSongs} song(s) by ${JSON.stringify(catalogue?.artist)}`;
-      else if (catalogue)
-        detail = `; catalogue: ${JSON.stringify(catalogue.title)} by ${JSON.stringify(catalogue.artist)}, ${catalogue.duration} s`;
+      else if (example.artistSongs !== undefined) detail = `; catalogue: ${example.artistSongs} song(s) by ${shown(catalogue?.artist)}`;
+      else if (catalogue) detail = `; catalogue: ${shown(catalogue.title)} by ${shown(catalogue.artist)}, ${catalogue.duration} s`;
       lines.push(`  ${play}${detail}`);
     }
   }
