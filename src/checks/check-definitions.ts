@@ -60,7 +60,9 @@ export function builtInChecks(dialect: SqlDialect, options: BuiltInCheckOptions 
 WHERE t.${q(column)} IS NULL${optional ? ` AND f.${q(column)} IS NOT NULL` : ''}`,
     );
   checks.push(
-    reference('songplays', 'user_id', 'users', false),
+    // Where set: a NextSong event without a userId (none in the real logs) is published as a play of no
+    // user, as the songplays rule keeps every NextSong event; it is not a play of a missing user.
+    reference('songplays', 'user_id', 'users', true),
     reference('songplays', 'start_time', 'time', false),
     reference('songplays', 'song_id', 'songs', true),
     reference('songplays', 'artist_id', 'artists', true),

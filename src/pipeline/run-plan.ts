@@ -42,12 +42,17 @@ const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
  */
 export async function planRun(settings: Settings): Promise<PlannedStatement[]> {
   const { dialect, staging } = await plannerFor(settings.warehouse);
-  const publish = plannedPublish(dialect).map((step): PlannedStatement => ({ stage: 'publish', ...step }));
+  const publish = plannedPublish(dialect, settings.match).map((step): PlannedStatement => ({ stage: 'publish', ...step }));
   const steps: PlannedStatement[] = [
     ...prepareLoadStatements(dialect).map((sql): PlannedStatement => ({ stage: 'create-tables', sql })),
     ...staging(settings),
     { stage: 'publish', sql: 'BEGIN', comment: 'One transaction: readers see the old star tables or the new ones, never a mix.' },
     ...publish,
+    {
+      stage: 'publish',
+      comment:
+        'Then the quality checks (built-in, and the .sql files of --checks): read-only SELECTs; a failing error check rolls back instead.',
+    },
     { stage: 'publish', sql: 'COMMIT' },
     { stage: 'publish', comment: 'Then read-only COUNT(*) queries on the staging and star tables, for the summary.' },
   ];

@@ -45,8 +45,8 @@ export async function publishStarSchema(warehouse: Warehouse, options: PublishOp
  * a build made in slices shows its per-day count, then its INSERT once with the slice's bounds as
  * placeholders.
  */
-export function plannedPublish(dialect: SqlDialect): { sql: string; comment?: string }[] {
-  return starTableBuilds(dialect).flatMap((build) => {
+export function plannedPublish(dialect: SqlDialect, match: MatchMode = 'exact'): { sql: string; comment?: string }[] {
+  return starTableBuilds(dialect, { match }).flatMap((build) => {
     const empty = { sql: emptyStatement(dialect, build) };
     const { slices } = build;
     if (!slices) return [empty, { sql: fillStatement(dialect, build, build.select) }];

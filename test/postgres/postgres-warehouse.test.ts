@@ -15,7 +15,17 @@ import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
-const STAR_AND_STAGING = ['artists', 'load_errors', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users'];
+const STAR_AND_STAGING = [
+  'artists',
+  'check_failures',
+  'load_errors',
+  'songplays',
+  'songs',
+  'staging_events',
+  'staging_songs',
+  'time',
+  'users',
+];
 
 function target(url: string): ServerTarget {
   return parseWarehouseTarget(url, 'test') as ServerTarget;
@@ -65,6 +75,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       // u: unlogged, p: permanent.
       expect(persistence).toEqual({
         artists: 'p',
+        check_failures: 'p',
         load_errors: 'p',
         songplays: 'p',
         songs: 'p',
