@@ -2,6 +2,8 @@
  * The error hierarchy: each class is a kind of failure a user can act on. The CLI prints `message` as one
  * line and exits with `exitCode`; the original error stays in `cause` for `--verbose`.
  */
+import { blockingReason, type CheckReport } from './checks/check-report.js';
+
 export class SparkifyError extends Error {
   /** Process exit code the CLI uses for this kind of failure. */
   readonly exitCode: number = 1;
@@ -36,6 +38,18 @@ export class TooManyRejectsError extends SparkifyError {
     super(
       `${rejected} record(s) rejected, more than --max-errors ${maxErrors}; the star tables were left as they were. ` + `See ${where}.`,
     );
+  }
+}
+
+/**
+ * Quality checks blocked publishing (the star tables stay as they were) or, for `sparkify check`, found
+ * the published tables failing. `report` holds every check's result.
+ */
+export class QualityCheckError extends SparkifyError {
+  constructor(readonly report: CheckReport) {
+    const where =
+      report.phase === 'gate' ? 'nothing was published, the star tables were left as they were' : 'the published tables fail them';
+    super(`Quality checks failed (${where}): ${blockingReason(report)}. Failing rows are kept in the check_failures table.`);
   }
 }
 

@@ -8,6 +8,17 @@
  */
 export { run, etl, createTables, type RunOptions } from './pipeline/run.js';
 export { query, type QueryOptions } from './pipeline/query.js';
+export { check, type CheckOptions } from './pipeline/check.js';
+export {
+  explainMatches,
+  type ExplainMatchesOptions,
+  type MatchExplanation,
+  type MatchCauseSummary,
+  type MatchExample,
+} from './pipeline/match-explanation.js';
+export type { MatchCause } from './warehouses/sql/match-explanation-sql.js';
+export type { MatchMode } from './warehouses/sql/match-sql.js';
+export type { CheckReport, CheckResult, CheckSeverity, CheckStatus, CheckPhase, CheckDefinition } from './checks/check-report.js';
 export { planRun, formatPlan, type PlannedStatement } from './pipeline/run-plan.js';
 export { generate, type GenerateResult } from './generator/generate.js';
 export type { GenerateOptions, GenerateProgress } from './generator/generator-options.js';
@@ -41,4 +52,4 @@ export type {
   WarehouseOpenOptions,
 } from './warehouses/warehouse.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
-export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';
+export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError, QualityCheckError } from './errors.js';

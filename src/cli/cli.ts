@@ -11,6 +11,9 @@ import { planCommand } from './commands/plan-command.js';
 import { runCommand } from './commands/run-command.js';
 import { queryCommand } from './commands/query-command.js';
 import { generateCommand } from './commands/generate-command.js';
+import { checkCommand } from './commands/check-command.js';
+import { explainMatchesCommand } from './commands/explain-matches-command.js';
+import { runsCommand } from './commands/runs-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -22,7 +25,17 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), createTablesCommand(), etlCommand(), queryCommand(), generateCommand(), planCommand()]) {
+  for (const command of [
+    runCommand(),
+    createTablesCommand(),
+    etlCommand(),
+    queryCommand(),
+    generateCommand(),
+    planCommand(),
+    checkCommand(),
+    explainMatchesCommand(),
+    runsCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

@@ -17,7 +17,7 @@ export function withWarehouseOptions(command: Command): Command {
 
 /** Adds the options that choose the source and govern a load. */
 export function withLoadOptions(command: Command): Command {
-  return withWarehouseOptions(command)
+  return withCheckOptions(withWarehouseOptions(command))
     .option('--source <location>', 'folder or s3://bucket/prefix holding song_data/ and log_data/ (default: the bundled sample)')
     .option('--song-data <location>', 'folder or s3:// prefix of the song files (overrides --source)')
     .option('--log-data <location>', 'folder or s3:// prefix of the log files (overrides --source)')
@@ -28,6 +28,21 @@ export function withLoadOptions(command: Command): Command {
     .addOption(new Option('--no-sign-request', 'read a public bucket without credentials'))
     .option('--s3-concurrency <n>', 'S3 objects fetched at once (default: 32)')
     .option('--json', 'print the summary as JSON, with no progress display');
+}
+
+/** Adds the options of the quality checks and of matching plays to songs (`run`, `etl`, `check`). */
+export function withCheckOptions(command: Command): Command {
+  return withMatchOption(command)
+    .option('--checks <folder>', 'folder of .sql checks, each a SELECT of failing rows (default: ./checks when present)')
+    .option('--min-match-rate <share>', 'warn when a smaller share (0..1) of songplays matches a song');
+}
+
+/** Adds `--match`, the rule by which plays find their song. */
+export function withMatchOption(command: Command): Command {
+  return command.option(
+    '--match <mode>',
+    'how plays find their song: exact (title, artist, duration equal) or normalized (default: exact)',
+  );
 }
 
 // Commander's option names, mapped to the settings they feed.
@@ -42,6 +57,9 @@ const OPTION_SETTINGS: Readonly<Record<string, SettingKey>> = {
   region: 'region',
   s3Endpoint: 's3Endpoint',
   s3Concurrency: 's3Concurrency',
+  checks: 'checks',
+  minMatchRate: 'minMatchRate',
+  match: 'match',
 };
 
 const FLAG_NAMES: Readonly<Partial<Record<SettingKey, string>>> = {

@@ -2,6 +2,7 @@
  * The human-readable summary of a run.
  */
 import type { DatasetSummary, RunSummary } from '../pipeline/run-summary.js';
+import { checkProblems, checkTotals } from './check-format.js';
 import { formatTable } from './text-table.js';
 
 /** Formats `summary` for the terminal: reconciliation per source, star table sizes, matches and timings. */
@@ -29,8 +30,13 @@ export function formatRunSummary(summary: RunSummary): string {
     '',
     tables,
     '',
-    `songplays matched to a song: ${summary.matchedSongplays.toLocaleString('en-US')} of ${summary.tables.songplays.toLocaleString('en-US')} (${percent}%)`,
+    `songplays matched to a song: ${summary.matchedSongplays.toLocaleString('en-US')} of ${summary.tables.songplays.toLocaleString('en-US')} (${percent}%)${summary.match === 'exact' ? '' : ` with --match ${summary.match}`}`,
   ];
+  if (summary.exactMatch) {
+    const exact = (summary.exactMatch.share * 100).toFixed(1);
+    lines.push(`  with --match exact: ${summary.exactMatch.songplays.toLocaleString('en-US')} (${exact}%)`);
+  }
+  if (summary.checks) lines.push(checkTotals(summary.checks), ...checkProblems(summary.checks));
   if (summary.rejected > 0) {
     lines.push(`rejected records: ${summary.rejected} (allowed by --max-errors ${summary.maxErrors}); see the load_errors table`);
   }

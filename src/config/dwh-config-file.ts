@@ -33,6 +33,9 @@ const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
   S3_ENDPOINT: 's3Endpoint',
   NO_SIGN_REQUEST: 'noSignRequest',
   S3_CONCURRENCY: 's3Concurrency',
+  CHECKS: 'checks',
+  MIN_MATCH_RATE: 'minMatchRate',
+  MATCH: 'match',
 };
 
 /** What a dwh.cfg gives a run. */

@@ -17,6 +17,9 @@ const ENVIRONMENT_VARIABLES: Readonly<Record<string, SettingKey>> = {
   SPARKIFY_S3_ENDPOINT: 's3Endpoint',
   SPARKIFY_NO_SIGN_REQUEST: 'noSignRequest',
   SPARKIFY_S3_CONCURRENCY: 's3Concurrency',
+  SPARKIFY_CHECKS: 'checks',
+  SPARKIFY_MIN_MATCH_RATE: 'minMatchRate',
+  SPARKIFY_MATCH: 'match',
 };
 
 /** The setting layer made of the `SPARKIFY_*` variables set in `env`. */

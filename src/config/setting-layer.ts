@@ -16,7 +16,10 @@ export type SettingKey =
   | 'region'
   | 's3Endpoint'
   | 'noSignRequest'
-  | 's3Concurrency';
+  | 's3Concurrency'
+  | 'checks'
+  | 'minMatchRate'
+  | 'match';
 
 /** A raw value and its origin, such as `--max-errors`, `SPARKIFY_MAX_ERRORS` or `dwh.cfg [S3] LOG_DATA`. */
 export interface SettingValue {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { descriptorOf, warehouseDescriptors } from '../warehouses/warehouse-registry.js';
+import { MATCH_MODES, type MatchMode } from '../warehouses/sql/match-sql.js';
 import { DEFAULT_WAREHOUSE, parseWarehouseTarget, type WarehouseTarget } from '../warehouses/warehouse-target.js';
 import { readDwhConfig } from './dwh-config-file.js';
 import { environmentLayer } from './environment-settings.js';
@@ -32,6 +33,19 @@ export interface Settings {
   readonly configFile?: string;
   /** What the run says before it starts: keys of the file it does not use, and why it loads into DuckDB. */
   readonly notes: readonly string[];
+  /** How plays find their song (`--match`): exact (the default) or normalized. */
+  readonly match: MatchMode;
+  /** The folder of user checks (`.sql` files), when one is named or `./checks` exists. */
+  readonly checks?: CheckFolderSetting;
+  /** With `--min-match-rate`: a warning when a smaller share of songplays matches a song. */
+  readonly minMatchRate?: number;
+}
+
+/** Where user checks are read from, and whether the folder was named (then it must hold checks) or found. */
+export interface CheckFolderSetting {
+  readonly folder: string;
+  /** The flag, variable or key that named it; absent for the default `./checks`. */
+  readonly origin?: string;
 }
 
 /** How S3 sources are reached. Credentials always come from the AWS SDK's default chain, never from here. */
@@ -103,7 +117,17 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     },
     configFile,
     notes: [...(file?.notes ?? []), ...(file && !warehouseValue ? [file.noHostNote] : [])],
+    match: validated(pick('match'), MATCH_MODE, MATCH_MODES.join(' or ')) ?? 'exact',
+    checks: checkFolder(pick('checks'), cwd),
+    minMatchRate: validated(pick('minMatchRate'), SHARE, 'a number from 0 to 1'),
   };
+}
+
+/** The named checks folder (resolved against `cwd`), or else `./checks` when it exists. */
+function checkFolder(setting: SettingValue | undefined, cwd: string): CheckFolderSetting | undefined {
+  if (setting) return { folder: resolve(cwd, setting.value), origin: setting.origin };
+  const local = resolve(cwd, 'checks');
+  return existsSync(local) ? { folder: local } : undefined;
 }
 
 /** Settings given directly, as flags or library options. */
@@ -179,6 +203,11 @@ const POSITIVE_NUMBER = z.string().regex(/^\d+$/).transform(Number).pipe(z.numbe
 const IAM_ROLE = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/);
 const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 const URL_TEXT = z.string().regex(/^https?:\/\/[^\s]+$/);
+const MATCH_MODE = z.enum(MATCH_MODES as [MatchMode, ...MatchMode[]]);
+const SHARE = z
+  .string()
+  .regex(/^(0|1|0?\.\d+|1\.0*)$/)
+  .transform(Number);
 const BOOLEAN = z
   .string()
   .regex(/^(true|false|1|0|yes|no)$/i)

@@ -32,7 +32,7 @@ export async function query(sql: string, options: QueryOptions = {}): Promise<Re
 }
 
 /** Converts one row's values to JSON-friendly ones. */
-function toJsonRow(row: ResultRow): Record<string, unknown> {
+export function toJsonRow(row: ResultRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) out[key] = toJsonValue(value);
   return out;

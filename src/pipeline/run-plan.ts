@@ -1,7 +1,7 @@
 /**
  * `planRun`: every SQL statement a run would send to its warehouse, in order, without connecting. It is
  * composed from the very builders `run()` executes (prepareLoadStatements, each warehouse's staging step,
- * plannedPublish), so the plan cannot drift from the run. `sparkify plan` prints it.
+ * publishStatements), so the plan cannot drift from the run. `sparkify plan` prints it.
  */
 import type { Settings } from '../config/settings.js';
 import { descriptorOf } from '../warehouses/warehouse-registry.js';
@@ -58,7 +58,7 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
   const { dialect, staging, storage = false } = await descriptorOf(settings.warehouse).planner(settings.warehouse);
   const stageOf = (name: DatasetSpec['name']) => DATASETS.find((dataset) => dataset.name === name)!.stage;
   const kind = storage || options.fullRefresh ? 'full' : 'incremental';
-  const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch' }).map(
+  const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch', match: settings.match }).map(
     (step): PlannedStatement => ({ stage: 'publish', ...step }),
   );
   const record = storage ? [] : ledgerStatements(dialect, 0, new Date(0), kind === 'full');
@@ -95,6 +95,11 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
         ...(index === 0 ? { comment: 'The ledger rows of the files loaded, with their records counted (read = staged + rejected).' } : {}),
       }),
     ),
+    {
+      stage: 'publish',
+      comment:
+        'Then the quality checks (built-in, and the .sql files of --checks): read-only SELECTs; a failing error check rolls back instead.',
+    },
     {
       stage: 'publish',
       sql: runRecordStatement(dialect, planRecord(storage ? 'full-refresh' : kind === 'full' ? 'full-refresh' : 'incremental')),

@@ -37,13 +37,19 @@ export async function nextRunId(warehouse: Warehouse): Promise<number> {
   return Number(row?.next ?? 1);
 }
 
-/** The latest run that published something (succeeded), for "nothing new since run N". */
-export async function latestPublishingRun(warehouse: Warehouse): Promise<{ runId: number; finishedAt: Date } | undefined> {
+/** The latest run that published something (succeeded): for "nothing new since run N", and its match mode. */
+export async function latestPublishingRun(warehouse: Warehouse): Promise<{ runId: number; finishedAt: Date; match?: string } | undefined> {
   const [row] = await warehouse.query(
-    `SELECT run_id, finished_at FROM ${SPARKIFY_RUNS.name} WHERE status = 'succeeded' ORDER BY run_id DESC LIMIT 1`,
+    `SELECT run_id, finished_at, settings FROM ${SPARKIFY_RUNS.name} WHERE status = 'succeeded' ORDER BY run_id DESC LIMIT 1`,
   );
   if (!row) return undefined;
-  return { runId: Number(row.run_id), finishedAt: new Date(row.finished_at as string | Date) };
+  let match: string | undefined;
+  try {
+    match = (JSON.parse(String(row.settings)) as { match?: string }).match;
+  } catch {
+    // A settings column that is not JSON says nothing about the match mode.
+  }
+  return { runId: Number(row.run_id), finishedAt: new Date(row.finished_at as string | Date), ...(match ? { match } : {}) };
 }
 
 /** The INSERT of a run's row. */

@@ -13,6 +13,7 @@ export function maskedSettings(settings: Settings): Record<string, unknown> {
     logData: settings.logData,
     bundledSample: settings.bundledSample,
     maxErrors: settings.maxErrors,
+    match: settings.match,
     iamRole: settings.iamRole,
     s3: { region: settings.s3.region, endpoint: settings.s3.endpoint, noSignRequest: settings.s3.noSignRequest },
     configFile: settings.configFile,

@@ -5,6 +5,8 @@
  */
 import type { FileCounts } from './file-selection.js';
 import type { RunMode } from './run-record.js';
+import type { CheckReport } from '../checks/check-report.js';
+import type { MatchMode } from '../warehouses/sql/match-sql.js';
 import type { StageName } from './progress.js';
 
 /** How one dataset's load reconciles. */
@@ -43,6 +45,12 @@ export interface RunSummary {
   /** Songplays with a song_id, over all songplays (0 when there are none). */
   readonly matchedShare: number;
   readonly matchedSongplays: number;
+  /** How plays found their song (`--match`). */
+  readonly match: MatchMode;
+  /** With `--match normalized`: the songplays the exact rule alone matches, and their share. */
+  readonly exactMatch?: { readonly songplays: number; readonly share: number };
+  /** The quality checks run on the new tables before they were published (absent when nothing was new). */
+  readonly checks?: CheckReport;
   /** Records this run rejected, now in `load_errors`. */
   readonly rejected: number;
   readonly maxErrors: number;

@@ -9,7 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ConfigError, TooManyRejectsError } from '../errors.js';
-import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS } from '../schema/ledger-tables.js';
+import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
+import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
+import { runReadCounts } from '../checks/check-definitions.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
 import { withWarehouse } from '../warehouses/open-warehouse.js';
@@ -26,6 +28,7 @@ import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { assertReconciled } from './staging-reconciliation.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
+import { countExactMatches } from './match-explanation.js';
 
 /** Options of `run` and `etl`: settings (or the inputs to resolve them) and an optional progress listener. */
 export interface RunOptions extends LoadSettingsInput {
@@ -68,6 +71,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   };
 
   return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+    // User checks are read before any data moves, so a broken check file stops the run at once.
+    planChecks(warehouse.dialect, settings);
     const storage = warehouse.intake.kind === 'warehouse-reads-storage';
     // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
@@ -110,29 +115,65 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         rejected,
         maxErrors: settings.maxErrors,
         notes: settings.notes,
+        match: settings.match,
       };
       if (loaded.nothingNew) {
         const latest = await latestPublishingRun(warehouse);
-        const summary = finish({ ...base, published: false, nothingNewSince: latest, ...(await measureStarSchema(warehouse)) });
+        const summary = finish({
+          ...base,
+          published: false,
+          ...(latest ? { nothingNewSince: { runId: latest.runId, finishedAt: latest.finishedAt } } : {}),
+          ...(await measureStarSchema(warehouse)),
+        });
         await warehouse.execute(runRecordStatement(warehouse.dialect, record('no-op', summary)));
         await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
         return summary;
       }
-      const publishMode: PublishMode = { kind: storage || loaded.full ? 'full' : 'incremental', records: storage ? 'staging' : 'batch' };
+      const publishMode: PublishMode = {
+        kind: storage || loaded.full ? 'full' : 'incremental',
+        records: storage ? 'staging' : 'batch',
+        match: settings.match,
+      };
       const ledger = storage ? [] : ledgerStatements(warehouse.dialect, runId, new Date(), publishMode.kind === 'full');
-      let star: Awaited<ReturnType<typeof measureStarSchema>> | undefined;
-      await timed('publish', () =>
-        publishStarSchema(warehouse, publishMode, {
-          record: ledger,
-          beforeCommit: async () => {
-            star = await measureStarSchema(warehouse);
-            const summary = finish({ ...base, published: true, ...star });
-            await warehouse.execute(runRecordStatement(warehouse.dialect, record('succeeded', summary)));
-          },
-        }),
-      );
+      // Records read per source: the ledger's (written in the transaction before the checks) covers every
+      // file loaded so far; a warehouse that COPYs the whole source has only this run's.
+      const readCounts = storage
+        ? runReadCounts(loaded)
+        : `SELECT dataset, SUM(records_read) AS records_read FROM ${SPARKIFY_FILES.name} GROUP BY dataset`;
+      const plan = planChecks(warehouse.dialect, settings, { readCounts });
+      let gate: CheckRun | undefined;
+      const gateChecks = gateBeforeCommit(warehouse, plan, (checked) => {
+        gate = checked;
+      });
+      let summary: RunSummary | undefined;
+      try {
+        await timed('publish', () =>
+          publishStarSchema(warehouse, publishMode, {
+            record: ledger,
+            // Write, audit, publish: a failing check throws here and the whole transaction rolls back.
+            beforeCommit: async () => {
+              await gateChecks();
+              const star = await measureStarSchema(warehouse);
+              const exact = settings.match === 'exact' ? undefined : await countExactMatches(warehouse);
+              summary = finish({
+                ...base,
+                published: true,
+                ...star,
+                ...(exact === undefined
+                  ? {}
+                  : { exactMatch: { songplays: exact, share: star.tables.songplays === 0 ? 0 : exact / star.tables.songplays } }),
+                checks: gate?.report,
+              });
+              await warehouse.execute(runRecordStatement(warehouse.dialect, record('succeeded', summary)));
+            },
+          }),
+        );
+      } finally {
+        // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
+        if (gate) await keepFailures(warehouse, gate);
+      }
       if (!storage) await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
-      return finish({ ...base, published: true, ...star! });
+      return finish(summary!);
     } catch (error) {
       // The failure is recorded on its own; recording it must never hide it.
       await warehouse
@@ -181,8 +222,11 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
   await executeAll(warehouse, batchStatements(warehouse.dialect, 'create'));
   const songLedger = await readLedger(warehouse, 'songs');
   const eventLedger = await readLedger(warehouse, 'events');
-  // The first load (an empty ledger) publishes as a full refresh does: the same tables, built faster.
-  const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0);
+  // The first load (an empty ledger) publishes as a full refresh does: the same tables, built faster. So does
+  // a change of --match, since every play may then find another song.
+  const previous = await latestPublishingRun(warehouse);
+  const matchChanged = previous !== undefined && (previous.match ?? 'exact') !== settings.match;
+  const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged;
   const songLocation = await openLocation(settings.songData, settings.s3);
   const eventLocation = await openLocation(settings.logData, settings.s3);
   const files = await warehouse.openWriter(BATCH_FILES);
@@ -302,3 +346,5 @@ async function stageInWarehouse(
 async function executeAll(warehouse: Warehouse, statements: readonly string[]): Promise<void> {
   for (const statement of statements) await warehouse.execute(statement);
 }
+
+// The report of a gate that never ran (the publish returned without calling it): nothing was checked.

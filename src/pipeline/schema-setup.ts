@@ -4,13 +4,15 @@
  * a failed run leaves the published schema, staging and the ledger exactly as they were.
  */
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES, SPARKIFY_RUNS } from '../schema/ledger-tables.js';
+import { CHECK_FAILURES } from '../schema/check-tables.js';
 import { LOAD_ERRORS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import { STAR_TABLES } from '../schema/star-tables.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
 
 const LOAD_TABLES = [STAGING_EVENTS, STAGING_SONGS, LOAD_ERRORS];
-const LEDGER_TABLES = [SPARKIFY_FILES, SPARKIFY_RUNS];
+// What runs leave behind: the failing rows of the latest checks, the ledger of files, the runs.
+const LEDGER_TABLES = [CHECK_FAILURES, SPARKIFY_FILES, SPARKIFY_RUNS];
 const BATCH_TABLES = [BATCH_FILES, BATCH_SONGS, BATCH_EVENTS, BATCH_ERRORS];
 
 /** Statements that drop and create every table, and the names of the tables they create. */

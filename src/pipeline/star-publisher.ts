@@ -15,15 +15,9 @@ import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } 
 import { LOAD_ERRORS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import { STAR_TABLES } from '../schema/star-tables.js';
 import { columnNames, type TableSpec } from '../schema/table-spec.js';
+import { matchConditionSql, matchKeysSql, type MatchMode } from '../warehouses/sql/match-sql.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
-import {
-  emptyStatement,
-  fillStatement,
-  playMatchCondition,
-  songplayId,
-  starTableBuilds,
-  type StarTableBuild,
-} from '../warehouses/sql/star-transform-sql.js';
+import { emptyStatement, fillStatement, songplayId, starTableBuilds, type StarTableBuild } from '../warehouses/sql/star-transform-sql.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { RunSummary } from './run-summary.js';
 
@@ -36,6 +30,8 @@ export interface PublishMode {
    * (a warehouse that COPYs the whole source itself, whose publish is always full).
    */
   readonly records: 'batch' | 'staging';
+  /** How plays find their song (default exact). */
+  readonly match?: MatchMode;
 }
 
 /** One statement of a publish, with what it is for (for `sparkify plan`). */
@@ -70,8 +66,8 @@ export async function publishStarSchema(warehouse: Warehouse, mode: PublishMode,
 
 /** The statements of a publish, in order, as `publishStarSchema` sends them inside its transaction. */
 export function publishStatements(dialect: SqlDialect, mode: PublishMode): PublishStatement[] {
-  const builds = starTableBuilds(dialect);
-  return mode.kind === 'full' ? fullPublish(dialect, builds, mode) : incrementalPublish(dialect, builds);
+  const builds = starTableBuilds(dialect, { match: mode.match });
+  return mode.kind === 'full' ? fullPublish(dialect, builds, mode) : incrementalPublish(dialect, builds, mode.match ?? 'exact');
 }
 
 function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mode: PublishMode): PublishStatement[] {
@@ -91,7 +87,7 @@ function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mod
   return statements;
 }
 
-function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild[]): PublishStatement[] {
+function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], match: MatchMode): PublishStatement[] {
   const q = (name: string) => dialect.quote(name);
   const replaced = (column = 'source_file') => `${column} IN (SELECT source_file FROM ${BATCH_FILES.name})`;
   const build = (name: string) => builds.find((candidate) => candidate.table.name === name)!;
@@ -102,7 +98,7 @@ function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild
     return `SELECT ${list} FROM ${STAGING_SONGS.name} WHERE ${replaced()} AND ${present}\nUNION\nSELECT ${list} FROM ${BATCH_SONGS.name} WHERE ${present}`;
   };
   const nextSong = " AND page = 'NextSong' AND user_id IS NOT NULL";
-  const tripleMatch = `EXISTS (SELECT 1 FROM ${AFFECTED_TRIPLES} t WHERE ${playMatchCondition('e.', 't.')})`;
+  const tripleMatch = `EXISTS (SELECT 1 FROM ${AFFECTED_TRIPLES} t WHERE ${matchConditionSql(match, 'e', 't')})`;
   const playsInScope = `e.${replaced()} OR ${tripleMatch}`;
   const refill = (name: string, scope: string, comment?: string): PublishStatement[] => [
     { sql: `DELETE FROM ${q(name)} WHERE ${scope}`, ...(comment ? { comment } : {}) },
@@ -114,7 +110,10 @@ function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild
       comment: "The keys this run's records touch, old and new: song ids, artist ids, (title, artist, duration), users.",
     },
     { sql: `CREATE TEMPORARY TABLE ${AFFECTED_ARTISTS} AS\n${songsOf('artist_id')}` },
-    { sql: `CREATE TEMPORARY TABLE ${AFFECTED_TRIPLES} AS\n${songsOf('title', 'artist_name', 'duration')}` },
+    {
+      // Keyed as the match compares them (the raw triple, or normalized keys with --match normalized).
+      sql: `CREATE TEMPORARY TABLE ${AFFECTED_TRIPLES} AS\nSELECT DISTINCT ${matchKeysSql(match)} FROM (\n${songsOf('title', 'artist_name', 'duration')}\n) touched`,
+    },
     {
       sql: `CREATE TEMPORARY TABLE ${AFFECTED_USERS} AS
 SELECT user_id FROM ${STAGING_EVENTS.name} WHERE ${replaced()}${nextSong}

@@ -20,6 +20,7 @@ import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaO
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
 const STAR_AND_STAGING = [
   'artists',
+  'check_failures',
   'load_errors',
   'songplays',
   'songs',
@@ -79,6 +80,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       // u: unlogged, p: permanent.
       expect(persistence).toEqual({
         artists: 'p',
+        check_failures: 'p',
         load_errors: 'p',
         songplays: 'p',
         songs: 'p',

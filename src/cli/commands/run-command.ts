@@ -3,14 +3,19 @@
  */
 import { Command } from 'commander';
 import { run } from '../../pipeline/run.js';
-import { TooManyRejectsError } from '../../errors.js';
+import { QualityCheckError, TooManyRejectsError } from '../../errors.js';
+import { formatCheckReport } from '../check-format.js';
 import { settingsFromOptions, withLoadOptions } from '../common-options.js';
+import { incrementalFromOptions, withIncrementalOptions } from '../incremental-options.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { formatRunSummary } from '../summary-format.js';
 
 /** The `run` verb. */
 export function runCommand(): Command {
-  return loadCommand('run', 'create missing tables, load the source into staging and publish the star schema');
+  return loadCommand(
+    'run',
+    'load what is new or changed in the source (every file on the first run or with --full-refresh) and publish the star schema',
+  );
 }
 
 /**
@@ -18,20 +23,28 @@ export function runCommand(): Command {
  * rejects, the error) is printed as JSON on stdout.
  */
 export function loadCommand(name: string, description: string): Command {
-  return withLoadOptions(new Command(name).description(description)).action(async (options: Record<string, unknown>) => {
-    const json = options.json === true;
-    const settings = settingsFromOptions(options);
-    const progress = createProgressDisplay(!json);
-    try {
-      const summary = await run({ settings, onProgress: progress.listener });
-      progress.stop();
-      process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
-    } catch (error) {
-      progress.stop();
-      if (json && error instanceof TooManyRejectsError) {
-        process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
+  return withIncrementalOptions(withLoadOptions(new Command(name).description(description))).action(
+    async (options: Record<string, unknown>) => {
+      const json = options.json === true;
+      const settings = settingsFromOptions(options);
+      const incremental = incrementalFromOptions(options);
+      const progress = createProgressDisplay(!json);
+      try {
+        const summary = await run({ settings, ...incremental, onProgress: progress.listener });
+        progress.stop();
+        process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
+      } catch (error) {
+        progress.stop();
+        if (json && error instanceof TooManyRejectsError) {
+          process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
+        }
+        if (error instanceof QualityCheckError) {
+          process.stdout.write(
+            json ? `${JSON.stringify({ error: error.message, checks: error.report }, null, 2)}\n` : `${formatCheckReport(error.report)}\n`,
+          );
+        }
+        throw error;
       }
-      throw error;
-    }
-  });
+    },
+  );
 }

@@ -10,6 +10,7 @@
  */
 import { ARTISTS, SONGPLAYS, SONGS, TIME, USERS } from '../../schema/star-tables.js';
 import { columnNames, type TableSpec } from '../../schema/table-spec.js';
+import { matchConditionSql, songMatchesSql, type MatchMode } from './match-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /** One star table and the SELECT that produces its rows from staging (and, for time, from songplays). */
@@ -40,8 +41,8 @@ export function songplayId(dialect: SqlDialect, e: string): string {
   );
 }
 
-/** The builds of the five star tables, in dependency order (time reads songplays). */
-export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
+/** The builds of the five star tables, in dependency order (time reads songplays); plays find songs by `match`. */
+export function starTableBuilds(dialect: SqlDialect, { match = 'exact' }: { match?: MatchMode } = {}): StarTableBuild[] {
   const where = (conditions: readonly (string | undefined)[]) => {
     const present = conditions.filter((condition): condition is string => Boolean(condition));
     return present.length === 0 ? '' : `\n  WHERE ${present.join('\n    AND ')}`;
@@ -106,8 +107,8 @@ WHERE pick = 1`,
     {
       table: SONGPLAYS,
       columns: columnNames(SONGPLAYS),
-      // Every NextSong event, matched to a song on (title, artist name, duration). Where several songs
-      // share that triple the lowest song_id is taken, so a play is never counted twice. The literal
+      // Every NextSong event, matched to a song on (title, artist name, duration), as `match` compares
+      // them (match-sql.ts). Where several songs share that triple the lowest song_id is taken, so a play is never counted twice. The literal
       // quotes that wrap many userAgent values in the raw logs are removed.
       select: (scope) => `SELECT ${songplayId(dialect, 'e.')} AS songplay_id,
        ${dialect.epochMillisToTimestamp('e.ts')} AS start_time,
@@ -116,8 +117,8 @@ WHERE pick = 1`,
             ELSE e.user_agent END AS user_agent
 FROM staging_events e
 LEFT JOIN (
-${indent(songMatchesSelect(dialect))}
-) m ON ${playMatchCondition('e.', 'm.')}${where(["e.page = 'NextSong'", scope]).replace('\n  WHERE', '\nWHERE')}`,
+${indent(songMatchesSql(dialect, match))}
+) m ON ${matchConditionSql(match)}${where(["e.page = 'NextSong'", scope]).replace('\n  WHERE', '\nWHERE')}`,
     },
     {
       table: TIME,
@@ -133,28 +134,6 @@ ${indent(songMatchesSelect(dialect))}
 FROM (SELECT DISTINCT start_time FROM songplays${where([scope])}) starts`,
     },
   ];
-}
-
-/** One song for each (title, artist name, duration) a play can name: the lowest song_id, then artist_id. */
-export function songMatchesSelect(dialect: SqlDialect): string {
-  return `SELECT title, artist_name, duration, song_id, artist_id
-FROM (
-  SELECT title, artist_name, duration, song_id, artist_id,
-         ROW_NUMBER() OVER (
-           PARTITION BY title, artist_name, duration
-           ORDER BY ${dialect.byteOrder('song_id')}, ${dialect.byteOrder('artist_id')}
-         ) AS pick
-  FROM staging_songs
-) candidates
-WHERE pick = 1`;
-}
-
-/**
- * The condition that matches an event (alias `e`, with its dot) to a song row (alias `s`): the event's
- * (song, artist, length) equal the song's (title, artist_name, duration).
- */
-export function playMatchCondition(e: string, s: string): string {
-  return `${e}song = ${s}title AND ${e}artist = ${s}artist_name AND ${e}length = ${s}duration`;
 }
 
 /** The DELETE that empties a star table before it is refilled. */

@@ -122,6 +122,13 @@ CREATE TABLE IF NOT EXISTS time (
 DISTSTYLE ALL
 SORTKEY (start_time);
 
+CREATE TABLE IF NOT EXISTS check_failures (
+  check_name VARCHAR(256) NOT NULL,
+  severity VARCHAR(8) NOT NULL,
+  failing_key VARCHAR(1024),
+  row_json VARCHAR(65535)
+);
+
 CREATE TABLE IF NOT EXISTS sparkify_files (
   source_file VARCHAR(1024) NOT NULL,
   dataset VARCHAR(16) NOT NULL,
