@@ -6,6 +6,7 @@
 import { ARTISTS, SONGPLAYS, SONGS, TIME, USERS } from '../../schema/star-tables.js';
 import { columnNames, type TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from './sql-dialect.js';
+import { userLevelsBuild } from './user-levels-sql.js';
 
 /** One star table and the SELECT that produces all of its rows from staging (and, for time, from songplays). */
 export interface StarTableBuild {
@@ -51,7 +52,7 @@ export interface SliceBounds {
 /** A day of epoch milliseconds. */
 export const DAY_MS = 86_400_000;
 
-/** The builds of all five star tables, in dependency order (time reads songplays). */
+/** The builds of all star tables, in dependency order (time reads songplays). */
 export function starTableBuilds(dialect: SqlDialect): StarTableBuild[] {
   const songplayColumns = dialect.capabilities.identitySongplayIds
     ? columnNames(SONGPLAYS).filter((name) => name !== 'songplay_id')
@@ -215,6 +216,7 @@ FROM (SELECT DISTINCT source_file FROM staging_events WHERE page = 'NextSong') f
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
 FROM (SELECT DISTINCT start_time FROM songplays) starts`,
     },
+    userLevelsBuild(dialect),
   ];
 }
 

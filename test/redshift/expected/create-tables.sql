@@ -121,3 +121,15 @@ CREATE TABLE IF NOT EXISTS time (
 )
 DISTSTYLE ALL
 SORTKEY (start_time);
+
+-- Each user's level history (SCD2): a small dimension, copied to every node like the others.
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id INTEGER NOT NULL,
+  level VARCHAR(16) NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (user_id, valid_from)
+)
+DISTSTYLE ALL
+SORTKEY (user_id, valid_from);

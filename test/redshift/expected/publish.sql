@@ -81,4 +81,26 @@ SELECT start_time,
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
 FROM (SELECT DISTINCT start_time FROM songplays) starts;
 
+DELETE FROM user_levels;
+
+-- COPY keeps no file or line: ties at one ts go to the level in descending order (paid before free).
+INSERT INTO user_levels (user_id, level, valid_from, valid_to, is_current)
+SELECT user_id, level, (TIMESTAMP 'epoch' + from_ts * INTERVAL '1 millisecond') AS valid_from,
+       CASE WHEN to_ts IS NULL THEN NULL ELSE (TIMESTAMP 'epoch' + to_ts * INTERVAL '1 millisecond') END AS valid_to,
+       CASE WHEN to_ts IS NULL THEN TRUE ELSE FALSE END AS is_current
+FROM (
+  SELECT user_id, level, ts AS from_ts, LEAD(ts) OVER (PARTITION BY user_id ORDER BY ts) AS to_ts
+  FROM (
+    SELECT user_id, ts, level, LAG(level) OVER (PARTITION BY user_id ORDER BY ts) AS previous_level
+    FROM (
+      SELECT user_id, ts, level,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts ORDER BY level DESC NULLS LAST) AS pick
+      FROM staging_events
+      WHERE user_id IS NOT NULL AND level IS NOT NULL
+    ) events_at_ts
+    WHERE pick = 1
+  ) levels_at_ts
+  WHERE previous_level IS NULL OR previous_level <> level
+) periods;
+
 COMMIT;
