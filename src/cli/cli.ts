@@ -11,6 +11,8 @@ import { planCommand } from './commands/plan-command.js';
 import { runCommand } from './commands/run-command.js';
 import { queryCommand } from './commands/query-command.js';
 import { generateCommand } from './commands/generate-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { dashboardCommand } from './commands/dashboard-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -22,7 +24,16 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), createTablesCommand(), etlCommand(), queryCommand(), generateCommand(), planCommand()]) {
+  for (const command of [
+    runCommand(),
+    createTablesCommand(),
+    etlCommand(),
+    queryCommand(),
+    generateCommand(),
+    planCommand(),
+    reportCommand(),
+    dashboardCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

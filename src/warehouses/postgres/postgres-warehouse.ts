@@ -10,7 +10,14 @@ import pg from 'pg';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import { STAGING_WORKERS, type ResultRow, type TableWriter, type Warehouse, type WarehouseOpenOptions } from '../warehouse.js';
+import {
+  STAGING_WORKERS,
+  type QueryParam,
+  type ResultRow,
+  type TableWriter,
+  type Warehouse,
+  type WarehouseOpenOptions,
+} from '../warehouse.js';
 import { describeTarget, type ServerTarget } from '../warehouse-target.js';
 import { installTypeParsers, postgresClientConfig, serverAddress } from './postgres-connection.js';
 import { openPostgresCopyWriter } from './postgres-copy-writer.js';
@@ -94,9 +101,10 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async query(sql: string): Promise<ResultRow[]> {
+  async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
     // `queryMode` is a pg option its type definitions do not list yet.
-    const config = { text: sql, ...(this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {}) };
+    const mode = this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {};
+    const config = { text: sql, ...(params ? { values: [...params] } : {}), ...mode };
     try {
       const result = await this.main().query<ResultRow>(config as pg.QueryConfig);
       return result.rows;
