@@ -8,6 +8,12 @@
  */
 export { run, etl, createTables, type RunOptions } from './pipeline/run.js';
 export { query, type QueryOptions } from './pipeline/query.js';
+// Load ECharts and Hono only when called.
+export { report, dashboard } from './report/report-entry.js';
+export type { ReportOptions, ReportResult } from './report/report.js';
+export type { DashboardOptions, RunningDashboard } from './dashboard/dashboard-server.js';
+export { parseReportFilters, type ReportFilters } from './report/report-filters.js';
+export { NAMED_QUERIES, namedQuery, type NamedQuery, type BoundQuery } from './report/named-queries.js';
 export { planRun, formatPlan, type PlannedStatement } from './pipeline/run-plan.js';
 export { generate, type GenerateResult } from './generator/generate.js';
 export type { GenerateOptions, GenerateProgress } from './generator/generator-options.js';
@@ -26,6 +32,6 @@ export {
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
 export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
-export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
+export type { Warehouse, TableWriter, ResultRow, QueryParam } from './warehouses/warehouse.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
 export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';
