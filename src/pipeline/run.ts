@@ -97,7 +97,7 @@ export async function createTables(options: Omit<RunOptions, 'onProgress'> = {})
     await executeAll(warehouse, resetSchemaStatements(warehouse.dialect));
     return {
       warehouse: describeTarget(settings.warehouse),
-      tables: ['staging_events', 'staging_songs', 'load_errors', 'songplays', 'users', 'songs', 'artists', 'time'],
+      tables: ['staging_events', 'staging_songs', 'load_errors', 'songplays', 'users', 'songs', 'artists', 'time', 'user_levels'],
     };
   });
 }

@@ -15,7 +15,17 @@ import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
-const STAR_AND_STAGING = ['artists', 'load_errors', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users'];
+const STAR_AND_STAGING = [
+  'artists',
+  'load_errors',
+  'songplays',
+  'songs',
+  'staging_events',
+  'staging_songs',
+  'time',
+  'user_levels',
+  'users',
+];
 
 function target(url: string): ServerTarget {
   return parseWarehouseTarget(url, 'test') as ServerTarget;
@@ -71,6 +81,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         staging_events: 'u',
         staging_songs: 'u',
         time: 'p',
+        user_levels: 'p',
         users: 'p',
       });
     });
