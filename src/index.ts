@@ -19,6 +19,12 @@ export {
 export type { MatchCause } from './warehouses/sql/match-explanation-sql.js';
 export type { MatchMode } from './warehouses/sql/match-sql.js';
 export type { CheckReport, CheckResult, CheckSeverity, CheckStatus, CheckPhase, CheckDefinition } from './checks/check-report.js';
+// Load ECharts and Hono only when called.
+export { report, dashboard } from './report/report-entry.js';
+export type { ReportOptions, ReportResult } from './report/report.js';
+export type { DashboardOptions, RunningDashboard } from './dashboard/dashboard-server.js';
+export { parseReportFilters, type ReportFilters } from './report/report-filters.js';
+export { NAMED_QUERIES, namedQuery, type NamedQuery, type BoundQuery } from './report/named-queries.js';
 export { planRun, formatPlan, type PlannedStatement } from './pipeline/run-plan.js';
 export { generate, type GenerateResult } from './generator/generate.js';
 export type { GenerateOptions, GenerateProgress } from './generator/generator-options.js';
@@ -37,7 +43,7 @@ export {
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
 export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
-export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
+export type { Warehouse, TableWriter, ResultRow, QueryParam } from './warehouses/warehouse.js';
 // The seams a program extends: a warehouse of its own, registered beside the built-in ones.
 export { registerWarehouse } from './warehouses/warehouse-registry.js';
 export type { WarehouseDescriptor, WarehousePlanner, PlannedStagingStep } from './warehouses/warehouse-descriptor.js';

@@ -45,11 +45,14 @@ export function builtInChecks(dialect: SqlDialect, options: BuiltInCheckOptions 
   });
   const q = (name: string) => dialect.quote(name);
   const checks = STAR_TABLES.map((table) => {
-    const key = table.primaryKey?.[0] ?? table.columns[0]!.name;
+    // Every column of the key (user_levels has two): unique together, none of them null.
+    const key = table.primaryKey ?? [table.columns[0]!.name];
+    const columns = key.map(q).join(', ');
+    const anyNull = key.map((column) => `${q(column)} IS NULL`).join(' OR ');
     return check(
       `${table.name}_primary_key`,
-      `${table.name}.${key} is unique and not null`,
-      `SELECT ${q(key)}, COUNT(*) AS row_count FROM ${q(table.name)} GROUP BY ${q(key)} HAVING COUNT(*) > 1 OR ${q(key)} IS NULL`,
+      `${table.name}.(${key.join(', ')}) is unique and not null`,
+      `SELECT ${columns}, COUNT(*) AS row_count FROM ${q(table.name)} GROUP BY ${columns} HAVING COUNT(*) > 1 OR ${anyNull}`,
     );
   });
   const reference = (from: string, column: string, to: string, optional: boolean) =>

@@ -14,6 +14,8 @@ import { generateCommand } from './commands/generate-command.js';
 import { checkCommand } from './commands/check-command.js';
 import { explainMatchesCommand } from './commands/explain-matches-command.js';
 import { runsCommand } from './commands/runs-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { dashboardCommand } from './commands/dashboard-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
     checkCommand(),
     explainMatchesCommand(),
     runsCommand(),
+    reportCommand(),
+    dashboardCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

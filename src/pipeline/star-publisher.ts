@@ -53,7 +53,8 @@ const AFFECTED_SONGS = 'affected_songs';
 const AFFECTED_ARTISTS = 'affected_artists';
 const AFFECTED_TRIPLES = 'affected_song_triples';
 const AFFECTED_USERS = 'affected_users';
-const TEMPORARY_TABLES = [AFFECTED_SONGS, AFFECTED_ARTISTS, AFFECTED_TRIPLES, AFFECTED_USERS];
+const AFFECTED_LEVEL_USERS = 'affected_level_users';
+const TEMPORARY_TABLES = [AFFECTED_SONGS, AFFECTED_ARTISTS, AFFECTED_TRIPLES, AFFECTED_USERS, AFFECTED_LEVEL_USERS];
 
 /** Runs the publish of `mode` and `hooks` in one transaction. */
 export async function publishStarSchema(warehouse: Warehouse, mode: PublishMode, hooks: PublishHooks = {}): Promise<void> {
@@ -121,6 +122,13 @@ UNION
 SELECT user_id FROM ${BATCH_EVENTS.name} WHERE page = 'NextSong' AND user_id IS NOT NULL`,
     },
     {
+      // Level history reads every event with a level, not only NextSong ones.
+      sql: `CREATE TEMPORARY TABLE ${AFFECTED_LEVEL_USERS} AS
+SELECT user_id FROM ${STAGING_EVENTS.name} WHERE ${replaced()} AND user_id IS NOT NULL AND level IS NOT NULL
+UNION
+SELECT user_id FROM ${BATCH_EVENTS.name} WHERE user_id IS NOT NULL AND level IS NOT NULL`,
+    },
+    {
       sql: `DELETE FROM songplays WHERE songplay_id IN (
   SELECT ${songplayId(dialect, 'e.')} FROM ${STAGING_EVENTS.name} e
   WHERE e.page = 'NextSong' AND (${playsInScope})
@@ -138,6 +146,11 @@ SELECT user_id FROM ${BATCH_EVENTS.name} WHERE page = 'NextSong' AND user_id IS 
     ),
     ...refill('artists', `artist_id IN (SELECT artist_id FROM ${AFFECTED_ARTISTS})`),
     ...refill('users', `user_id IN (SELECT user_id FROM ${AFFECTED_USERS})`),
+    ...refill(
+      'user_levels',
+      `user_id IN (SELECT user_id FROM ${AFFECTED_LEVEL_USERS})`,
+      "The level history of every user with an event in this run's files, rebuilt whole.",
+    ),
     {
       sql: fillStatement(dialect, build('songplays'), build('songplays').select(`(${playsInScope})`)),
       comment: "The plays of this run's events, and older plays whose match was recomputed.",

@@ -27,7 +27,11 @@ const PARQUET_TYPES = { text: 'text', integer: 'int32', bigint: 'int64', double:
 
 /** The Parquet columns of a staging table, in its column order. */
 export function parquetColumns(table: TableSpec): ParquetColumn[] {
-  return table.columns.map((column) => ({ name: column.name, type: PARQUET_TYPES[column.type] }));
+  return table.columns.map((column) => {
+    // Staging holds no boolean: the raw logs have none, only star tables (user_levels.is_current) do.
+    if (column.type === 'boolean') throw new Error(`${table.name}.${column.name}: boolean columns are not staged through Parquet`);
+    return { name: column.name, type: PARQUET_TYPES[column.type] };
+  });
 }
 
 /** The values of one column in the row group being built: PLAIN-encoded values, and a flag per row. */

@@ -87,5 +87,24 @@ export const TIME: TableSpec = {
   sortKey: ['start_time'],
 };
 
+/**
+ * Each user's level over time (slowly changing, type 2): one row per period in which the user's events
+ * carried one level. Periods come from the events' own timestamps (every event with a level, not only
+ * NextSong); valid_to is the next period's valid_from (exclusive), NULL on the one current row per user.
+ */
+export const USER_LEVELS: TableSpec = {
+  name: 'user_levels',
+  role: 'dimension',
+  columns: [
+    { name: 'user_id', type: 'integer', notNull: true },
+    { name: 'level', type: 'text', maxLength: 16, notNull: true },
+    { name: 'valid_from', type: 'timestamp', notNull: true },
+    { name: 'valid_to', type: 'timestamp' },
+    { name: 'is_current', type: 'boolean', notNull: true },
+  ],
+  primaryKey: ['user_id', 'valid_from'],
+  sortKey: ['user_id', 'valid_from'],
+};
+
 /** The star tables in the order they are published. */
-export const STAR_TABLES: readonly TableSpec[] = [SONGS, ARTISTS, USERS, SONGPLAYS, TIME];
+export const STAR_TABLES: readonly TableSpec[] = [SONGS, ARTISTS, USERS, SONGPLAYS, TIME, USER_LEVELS];

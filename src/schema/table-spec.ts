@@ -4,7 +4,7 @@
  */
 
 /** Column types in warehouse-neutral terms; dialects map them to their own names. */
-export type LogicalType = 'text' | 'integer' | 'bigint' | 'double' | 'timestamp';
+export type LogicalType = 'text' | 'integer' | 'bigint' | 'double' | 'timestamp' | 'boolean';
 
 /** One column of a table. */
 export interface ColumnSpec {

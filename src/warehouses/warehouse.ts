@@ -16,6 +16,9 @@ import type { SqlDialect } from './sql/sql-dialect.js';
  */
 export const STAGING_WORKERS = Math.min(availableParallelism(), 4);
 
+/** A value bound to a query placeholder. */
+export type QueryParam = string | number | null;
+
 /** A query result row, with JavaScript values: numbers (bigints when too large), strings, Dates, null. */
 export type ResultRow = Record<string, unknown>;
 
@@ -124,8 +127,11 @@ export interface Warehouse {
 
   /** Runs one statement that returns no rows. */
   execute(sql: string): Promise<void>;
-  /** Runs one statement and returns its rows. */
-  query(sql: string): Promise<ResultRow[]>;
+  /**
+   * Runs one statement and returns its rows. `params` are bound to the placeholders $1, $2, ... (the same
+   * syntax on every warehouse), never spliced into the text.
+   */
+  query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /**

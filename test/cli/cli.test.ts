@@ -95,7 +95,7 @@ describe('sparkify CLI', () => {
     const { status, stdout } = sparkify(['create-tables'], cwd);
     expect(status).toBe(0);
     expect(stdout).toContain(
-      'Created staging_events, staging_songs, load_errors, songs, artists, users, songplays, time, check_failures, sparkify_files, sparkify_runs',
+      'Created staging_events, staging_songs, load_errors, songs, artists, users, songplays, time, user_levels, check_failures, sparkify_files, sparkify_runs',
     );
     expect(JSON.parse(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout)).toEqual([{ n: 0 }]);
   });

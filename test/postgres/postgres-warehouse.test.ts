@@ -29,6 +29,7 @@ const STAR_AND_STAGING = [
   'staging_events',
   'staging_songs',
   'time',
+  'user_levels',
   'users',
 ];
 
@@ -89,6 +90,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         staging_events: 'p',
         staging_songs: 'p',
         time: 'p',
+        user_levels: 'p',
         users: 'p',
       });
       // The batch tables live only while a run publishes (and are dropped after it): scratch space.

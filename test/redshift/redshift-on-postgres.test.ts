@@ -69,11 +69,15 @@ describe.skipIf(!POSTGRES)(title("Redshift's star transform and publish, run on 
     const schema = uniqueTestSchema();
     const warehouse = withSchema(POSTGRES!, schema);
     await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
+    const levels = () => query('SELECT * FROM user_levels ORDER BY user_id, valid_from', { options: { warehouse }, env: {} });
     const postgres = await snapshotStar(warehouse);
+    const postgresLevels = await levels();
     await publishAsRedshift(schema);
     const redshift = await snapshotStar(warehouse);
 
     for (const table of ['songs', 'artists', 'users', 'time']) expect(redshift[table], table).toEqual(postgres[table]);
+    expect(postgresLevels.length).toBeGreaterThan(0);
+    expect(await levels()).toEqual(postgresLevels);
     expect(playsWithoutIds(redshift.songplays)).toEqual(playsWithoutIds(postgres.songplays));
     const ids = redshift.songplays?.map((play) => BigInt(String(play.songplay_id))) ?? [];
     expect(new Set(ids).size).toBe(6);

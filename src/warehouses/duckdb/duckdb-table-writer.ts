@@ -14,6 +14,7 @@ const APPENDERS: Record<LogicalType, Append> = {
   bigint: (appender, value) => appender.appendBigInt(BigInt(value)),
   double: (appender, value) => appender.appendDouble(value as number),
   timestamp: (appender, value) => appender.appendBigInt(BigInt(value)),
+  boolean: (appender, value) => appender.appendBoolean(value === 1 || value === 'true'),
 };
 
 /** Opens an Appender on `table`; rows must be in the table's column order. */

@@ -6,7 +6,15 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import type { ParquetFileLoad, ResultRow, TableWriter, Warehouse, WarehouseIntake, WarehouseOpenOptions } from '../warehouse.js';
+import type {
+  ParquetFileLoad,
+  QueryParam,
+  ResultRow,
+  TableWriter,
+  Warehouse,
+  WarehouseIntake,
+  WarehouseOpenOptions,
+} from '../warehouse.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
 import { openDuckDbParquetLoad } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
@@ -45,13 +53,31 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   else settings.preserve_insertion_order = 'false';
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(options.path, settings);
+    instance = await createWaitingForLock(options.path, settings);
   } catch (error) {
     throw new WarehouseError(`Failed to open DuckDB warehouse ${options.path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
   return new DuckDbWarehouse(instance, await instance.connect(), options.path);
+}
+
+// How long an open waits for another process's lock on the file. DuckDB lets one process write, or many
+// read, not both: `sparkify dashboard` holds a read lock only while it answers a request (milliseconds to a
+// few seconds), so a run that starts meanwhile waits for it instead of failing, and the other way round.
+const LOCK_WAIT_MS = 15_000;
+
+async function createWaitingForLock(path: string, settings: Record<string, string>): Promise<DuckDBInstance> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      return await DuckDBInstance.create(path, settings);
+    } catch (error) {
+      const locked = /Could not set lock on file/i.test((error as Error).message);
+      if (!locked || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 class DuckDbWarehouse implements Warehouse {
@@ -71,8 +97,8 @@ class DuckDbWarehouse implements Warehouse {
     await this.connection.run(sql);
   }
 
-  async query(sql: string): Promise<ResultRow[]> {
-    const reader = await this.connection.runAndReadAll(sql);
+  async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
+    const reader = await this.connection.runAndReadAll(sql, params ? [...params] : undefined);
     return reader.getRowObjectsJS() as ResultRow[];
   }
 

@@ -13,6 +13,7 @@ import type { SqlDialect } from '../sql/sql-dialect.js';
 import {
   STAGING_WORKERS,
   type CsvChunkLoad,
+  type QueryParam,
   type ResultRow,
   type TableWriter,
   type Warehouse,
@@ -102,9 +103,10 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async query(sql: string): Promise<ResultRow[]> {
+  async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
     // `queryMode` is a pg option its type definitions do not list yet.
-    const config = { text: sql, ...(this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {}) };
+    const mode = this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {};
+    const config = { text: sql, ...(params ? { values: [...params] } : {}), ...mode };
     try {
       const result = await this.main().query<ResultRow>(config as pg.QueryConfig);
       return result.rows;

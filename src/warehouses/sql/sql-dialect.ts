@@ -132,6 +132,8 @@ export abstract class SqlDialect {
         return 'DOUBLE PRECISION';
       case 'timestamp':
         return 'TIMESTAMP';
+      case 'boolean':
+        return 'BOOLEAN';
     }
   }
 }

@@ -9,20 +9,13 @@
  * would (`star-publisher.ts`).
  */
 import { ARTISTS, SONGPLAYS, SONGS, TIME, USERS } from '../../schema/star-tables.js';
-import { columnNames, type TableSpec } from '../../schema/table-spec.js';
+import { columnNames } from '../../schema/table-spec.js';
 import { matchConditionSql, songMatchesSql, type MatchMode } from './match-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
+import type { StarTableBuild } from './star-table-build.js';
+import { userLevelsBuild } from './user-levels-sql.js';
 
-/** One star table and the SELECT that produces its rows from staging (and, for time, from songplays). */
-export interface StarTableBuild {
-  readonly table: TableSpec;
-  readonly columns: readonly string[];
-  /**
-   * The SELECT of the rows; with `scope`, a condition on the build's source rows (staging columns, events
-   * aliased `e.` for songplays) that limits it to some keys. Every row of a key in scope comes out whole.
-   */
-  select(scope?: string): string;
-}
+export type { StarTableBuild } from './star-table-build.js';
 
 /** The columns that identify one play in staging; its songplay_id is a hash of them (see `songplayId`). */
 export const PLAY_IDENTITY = ['ts', 'user_id', 'session_id', 'item_in_session', 'source_file', 'line_number'] as const;
@@ -133,6 +126,7 @@ ${indent(songMatchesSql(dialect, match))}
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
 FROM (SELECT DISTINCT start_time FROM songplays${where([scope])}) starts`,
     },
+    userLevelsBuild(dialect),
   ];
 }
 

@@ -122,6 +122,17 @@ CREATE TABLE IF NOT EXISTS time (
 DISTSTYLE ALL
 SORTKEY (start_time);
 
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id INTEGER NOT NULL,
+  level VARCHAR(16) NOT NULL,
+  valid_from TIMESTAMP NOT NULL,
+  valid_to TIMESTAMP,
+  is_current BOOLEAN NOT NULL,
+  PRIMARY KEY (user_id, valid_from)
+)
+DISTSTYLE ALL
+SORTKEY (user_id, valid_from);
+
 CREATE TABLE IF NOT EXISTS check_failures (
   check_name VARCHAR(256) NOT NULL,
   severity VARCHAR(8) NOT NULL,

@@ -84,6 +84,27 @@ SELECT start_time,
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
 FROM (SELECT DISTINCT start_time FROM songplays) starts;
 
+DELETE FROM user_levels;
+
+INSERT INTO user_levels (user_id, level, valid_from, valid_to, is_current)
+SELECT user_id, level, (TIMESTAMP 'epoch' + from_ts * INTERVAL '1 millisecond') AS valid_from,
+       CASE WHEN to_ts IS NULL THEN NULL ELSE (TIMESTAMP 'epoch' + to_ts * INTERVAL '1 millisecond') END AS valid_to,
+       CASE WHEN to_ts IS NULL THEN TRUE ELSE FALSE END AS is_current
+FROM (
+  SELECT user_id, level, ts AS from_ts, LEAD(ts) OVER (PARTITION BY user_id ORDER BY ts) AS to_ts
+  FROM (
+    SELECT user_id, ts, level, LAG(level) OVER (PARTITION BY user_id ORDER BY ts) AS previous_level
+    FROM (
+      SELECT user_id, ts, level,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts ORDER BY level DESC NULLS LAST) AS pick
+      FROM staging_events
+      WHERE user_id IS NOT NULL AND level IS NOT NULL
+    ) events_at_ts
+    WHERE pick = 1
+  ) levels_at_ts
+  WHERE previous_level IS NULL OR previous_level <> level
+) periods;
+
 INSERT INTO sparkify_runs (run_id, started_at, finished_at, status, mode, song_files_new, song_files_changed, song_files_unchanged, song_files_removed, event_files_new, event_files_changed, event_files_unchanged, event_files_removed, records_read, records_rejected, songplays, sparkify_version, settings, seconds, error, details)
 VALUES (0, CAST('1970-01-01 00:00:00.000' AS TIMESTAMP), CAST('1970-01-01 00:00:00.000' AS TIMESTAMP), 'succeeded', 'full-refresh', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, '', '{}', '{}', NULL, NULL);
 
