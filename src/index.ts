@@ -25,7 +25,18 @@ export {
 } from './config/settings.js';
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
-export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
-export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
+export { openWarehouse, openReadOnlyWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
+export type { Warehouse, TableWriter, ResultRow, QueryTable } from './warehouses/warehouse.js';
+export { uniqueColumnNames, rowObjects } from './warehouses/query-table.js';
+export type { RunLockOwner, RunLockOptions, ReleaseRunLock } from './warehouses/run-lock.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
-export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';
+export {
+  SparkifyError,
+  ConfigError,
+  SourceError,
+  WarehouseError,
+  QueryError,
+  TooManyRejectsError,
+  RunLockedError,
+  InterruptedError,
+} from './errors.js';

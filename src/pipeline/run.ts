@@ -3,16 +3,16 @@
  * same on existing tables), and `createTables` (drop and recreate everything).
  */
 import { performance } from 'node:perf_hooks';
-import { TooManyRejectsError } from '../errors.js';
+import { cleanUpAfter, TooManyRejectsError } from '../errors.js';
 import { LOAD_ERRORS } from '../schema/staging-tables.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
-import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import type { ProgressListener, StageName } from './progress.js';
+import { withRunLock } from './run-lock.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { countRows, measureStarSchema, publishStarSchema } from './star-publisher.js';
@@ -22,6 +22,10 @@ export interface RunOptions extends LoadSettingsInput {
   /** Already-resolved settings; when given, `options`, `configFile`, `env` and `cwd` are ignored. */
   readonly settings?: Settings;
   readonly onProgress?: ProgressListener;
+  /** Seconds to wait for another run's lock on the warehouse (`--wait`); 0 or absent: fail at once. */
+  readonly waitSeconds?: number;
+  /** Stops the run cleanly when aborted with `'SIGINT'` or `'SIGTERM'` (the CLI wires the signals to it). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -49,7 +53,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     }
   };
 
-  return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+  const lock = { command: 'run', waitSeconds: options.waitSeconds, signal: options.signal };
+  return withRunLock(settings.warehouse, lock, async (warehouse) => {
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect)));
     let songs: DatasetSummary;
     let events: DatasetSummary;
@@ -64,9 +69,11 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       try {
         songs = await timed('stage-songs', () => stage(warehouse, songLocation, SONG_DATASET, rejects, options.onProgress));
         events = await timed('stage-events', () => stage(warehouse, eventLocation, EVENT_DATASET, rejects, options.onProgress));
-      } finally {
-        await rejects.finish();
+      } catch (error) {
+        // Closing the rejects' writer after a failure must not hide the failure.
+        return cleanUpAfter(error, () => rejects.finish());
       }
+      await rejects.finish();
     }
     const rejected = songs.rejected + events.rejected;
     if (rejected > settings.maxErrors) {
@@ -93,7 +100,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
 /** Drops and creates every table (staging, load_errors, star), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
   const settings = options.settings ?? loadSettings(options);
-  return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+  const lock = { command: 'create-tables', waitSeconds: options.waitSeconds, signal: options.signal };
+  return withRunLock(settings.warehouse, lock, async (warehouse) => {
     await executeAll(warehouse, resetSchemaStatements(warehouse.dialect));
     return {
       warehouse: describeTarget(settings.warehouse),
@@ -142,8 +150,7 @@ async function stage(
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);
   } catch (error) {
-    await writer.abort();
-    throw error;
+    return cleanUpAfter(error, () => writer.abort());
   }
   await writer.finish();
   // Reconcile against the warehouse itself, not only our own counters.

@@ -14,6 +14,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { SourceError } from '../errors.js';
+import { serializeError, type SerializedError } from './worker-error.js';
 import type { FieldSpec } from '../records/field-spec.js';
 import { JsonLineEncoder } from '../records/json-line-encoder.js';
 import { parseRecord } from '../records/record-parser.js';
@@ -82,7 +83,7 @@ export type RunnerMessage =
       readonly rejected: number;
     }
   | { readonly type: 'flushed' }
-  | { readonly type: 'error'; readonly message: string; readonly source: boolean };
+  | { readonly type: 'error'; readonly error: SerializedError };
 
 // Log files are read in chunks of this size (grown for a longer line); song files fit in one.
 const READ_CHUNK_BYTES = 4 << 20;
@@ -119,7 +120,7 @@ export class StagingTaskRunner {
       this.sendRejects();
       this.post({ type: 'done', id: task.id, files: task.files.length, ...this.counts });
     } catch (error) {
-      this.post({ type: 'error', message: (error as Error).message, source: error instanceof SourceError });
+      this.post({ type: 'error', error: serializeError(error) });
     }
   }
 
@@ -129,7 +130,7 @@ export class StagingTaskRunner {
       this.writer.flush();
       this.post({ type: 'flushed' });
     } catch (error) {
-      this.post({ type: 'error', message: (error as Error).message, source: false });
+      this.post({ type: 'error', error: serializeError(error) });
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * Opens the warehouse a target names. Drivers load lazily, so a DuckDB user never loads `pg`.
  */
+import { cleanUpAfter } from '../errors.js';
 import type { Warehouse, WarehouseOpenOptions } from './warehouse.js';
 import type { WarehouseTarget } from './warehouse-target.js';
 
@@ -22,6 +23,16 @@ export async function openWarehouse(target: WarehouseTarget, options: WarehouseO
   }
 }
 
+/**
+ * Opens `target` for reading only, as `sparkify query` does; for the dashboard and other readers. It holds:
+ * DuckDB opens the file READ_ONLY with external access off and its configuration locked (no COPY ... TO,
+ * EXPORT, ATTACH, INSTALL, LOAD, or SET lifting that), PostgreSQL and Redshift run each `queryTable` in a
+ * read-only transaction. Query sessions have their own memory limit (DuckDB: 1GB), not the loader's.
+ */
+export function openReadOnlyWarehouse(target: WarehouseTarget): Promise<Warehouse> {
+  return openWarehouse(target, { readOnly: true });
+}
+
 /** Opens `target`, runs `work` with it and always closes it. */
 export async function withWarehouse<T>(
   target: WarehouseTarget,
@@ -29,9 +40,13 @@ export async function withWarehouse<T>(
   work: (warehouse: Warehouse) => Promise<T>,
 ): Promise<T> {
   const warehouse = await openWarehouse(target, options);
+  let result: T;
   try {
-    return await work(warehouse);
-  } finally {
-    await warehouse.close();
+    result = await work(warehouse);
+  } catch (error) {
+    // A failure to close must not hide the failure of the work.
+    return cleanUpAfter(error, () => warehouse.close());
   }
+  await warehouse.close();
+  return result;
 }

@@ -8,6 +8,7 @@ import type { DatasetSpec } from '../pipeline/dataset-stager.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
+import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from './run-lock.js';
 
 /**
  * How many worker threads stage local files at once: one per core, up to four (the main thread only lists
@@ -71,6 +72,16 @@ export interface Warehouse {
   execute(sql: string): Promise<void>;
   /** Runs one statement and returns its rows. */
   query(sql: string): Promise<ResultRow[]>;
+  /**
+   * Runs one statement of the user's and returns its result with every column, duplicate names included,
+   * in order. More than one statement is refused (`QueryError`). `sparkify query` and the dashboard use it.
+   */
+  queryTable(sql: string): Promise<QueryTable>;
+  /**
+   * Takes the warehouse's run lock for `owner`, so one run (or create-tables) at a time changes it; throws
+   * `RunLockedError` naming the holder when another process has it (after `waitSeconds`, if given).
+   */
+  acquireRunLock(owner: RunLockOwner, options?: RunLockOptions): Promise<ReleaseRunLock>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Opens a bulk writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL). */
@@ -83,6 +94,12 @@ export interface Warehouse {
   stageFromStorage?(dataset: DatasetSpec, settings: Settings): Promise<StorageStageResult>;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** A query result as columns and rows of values in column order; names may repeat. */
+export interface QueryTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
 }
 
 /** What `stageFromStorage` reports for one dataset; the pipeline counts the staged rows itself. */

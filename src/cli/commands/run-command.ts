@@ -4,7 +4,8 @@
 import { Command } from 'commander';
 import { run } from '../../pipeline/run.js';
 import { TooManyRejectsError } from '../../errors.js';
-import { settingsFromOptions, withLoadOptions } from '../common-options.js';
+import { settingsFromOptions, waitSecondsFromOptions, withLoadOptions, withWaitOption } from '../common-options.js';
+import { handleInterrupts } from '../interrupt-handler.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { formatRunSummary } from '../summary-format.js';
 
@@ -18,12 +19,14 @@ export function runCommand(): Command {
  * rejects, the error) is printed as JSON on stdout.
  */
 export function loadCommand(name: string, description: string): Command {
-  return withLoadOptions(new Command(name).description(description)).action(async (options: Record<string, unknown>) => {
+  return withWaitOption(withLoadOptions(new Command(name).description(description))).action(async (options: Record<string, unknown>) => {
     const json = options.json === true;
     const settings = settingsFromOptions(options);
+    const waitSeconds = waitSecondsFromOptions(options);
     const progress = createProgressDisplay(!json);
+    const interrupts = handleInterrupts();
     try {
-      const summary = await run({ settings, onProgress: progress.listener });
+      const summary = await run({ settings, onProgress: progress.listener, waitSeconds, signal: interrupts.signal });
       progress.stop();
       process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
     } catch (error) {
@@ -32,6 +35,8 @@ export function loadCommand(name: string, description: string): Command {
         process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
       }
       throw error;
+    } finally {
+      interrupts.dispose();
     }
   });
 }
