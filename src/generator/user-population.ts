@@ -70,9 +70,9 @@ export class UserPopulation {
     }
     const escapeText = (text: string): string => logJsonString(text, quirks);
     this.json = {
-      firstNames: [FIRST_NAMES.F.map(escape), FIRST_NAMES.M.map(escape)],
-      lastNames: LAST_NAMES.map(escape),
-      metros: LISTENER_METROS.map(escape),
+      firstNames: [FIRST_NAMES.F.map(escapeText), FIRST_NAMES.M.map(escapeText)],
+      lastNames: LAST_NAMES.map(escapeText),
+      metros: LISTENER_METROS.map(escapeText),
       agents: USER_AGENTS.map((a) => escapeText(quirks ? quoteUserAgent(a.agent) : a.agent)),
     };
   }
