@@ -45,6 +45,15 @@ export class TooManyRejectsError extends SparkifyError {
  */
 export class RunLockedError extends SparkifyError {
   override readonly exitCode = 3;
+  /** The warehouse and the holder as printed, when known (so a waiting caller can restate them). */
+  readonly warehouse?: string;
+  readonly holder?: string;
+
+  constructor(message: string, options?: { cause?: unknown; warehouse?: string; holder?: string }) {
+    super(message, options);
+    this.warehouse = options?.warehouse;
+    this.holder = options?.holder;
+  }
 }
 
 /**

@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanUpAfter, InterruptedError, RunLockedError } from '../errors.js';
 import { openWarehouse } from '../warehouses/open-warehouse.js';
-import { newRunLockOwner } from '../warehouses/run-lock.js';
+import { lockedError, newRunLockOwner } from '../warehouses/run-lock.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { WarehouseTarget } from '../warehouses/warehouse-target.js';
 import { interruptible, stopSignalOf } from './run-interruption.js';
@@ -40,9 +40,14 @@ export async function withRunLock<T>(
   const owner = newRunLockOwner(request.command);
   const waitSeconds = request.waitSeconds ?? 0;
   const deadline = Date.now() + waitSeconds * 1000;
-  const warehouse = await openWhenFree(target, deadline);
+  const warehouse = await openWhenFree(target, deadline, waitSeconds);
   const locked = async (): Promise<T> => {
-    const release = await warehouse.acquireRunLock(owner, { waitSeconds: Math.max(0, (deadline - Date.now()) / 1000) });
+    let release: Awaited<ReturnType<Warehouse['acquireRunLock']>>;
+    try {
+      release = await warehouse.acquireRunLock(owner, { waitSeconds: Math.max(0, (deadline - Date.now()) / 1000) });
+    } catch (error) {
+      throw restated(error, waitSeconds);
+    }
     let result: T;
     try {
       result = await runInterruptibly(warehouse, request.signal, work);
@@ -85,13 +90,21 @@ async function runInterruptibly<T>(
 }
 
 /** Opens `target`, retrying until `deadline` while another process holds the file (DuckDB). */
-async function openWhenFree(target: WarehouseTarget, deadline: number): Promise<Warehouse> {
+async function openWhenFree(target: WarehouseTarget, deadline: number, waitSeconds: number): Promise<Warehouse> {
   for (;;) {
     try {
       return await openWarehouse(target);
     } catch (error) {
-      if (!(error instanceof RunLockedError) || Date.now() >= deadline) throw error;
+      if (!(error instanceof RunLockedError)) throw error;
+      if (Date.now() >= deadline) throw restated(error, waitSeconds);
       await sleep(Math.min(OPEN_RETRY_MS, Math.max(deadline - Date.now(), 1)));
     }
   }
+}
+
+// A lock refused after waiting part of the time says how long the run waited in all.
+function restated(error: unknown, waitSeconds: number): unknown {
+  if (!(error instanceof RunLockedError) || waitSeconds <= 0 || error.warehouse === undefined || error.holder === undefined) return error;
+  if (error.message.startsWith('cannot read')) return error;
+  return lockedError(error.warehouse, error.holder, waitSeconds, error.cause);
 }

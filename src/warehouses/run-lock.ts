@@ -42,10 +42,11 @@ export function describeOwner(owner: Partial<RunLockOwner> | undefined): string 
 }
 
 /** The one line a second run prints. */
-export function lockedError(warehouse: string, holder: string, waitSeconds: number): RunLockedError {
+export function lockedError(warehouse: string, holder: string, waitSeconds: number, cause?: unknown): RunLockedError {
   const waited = waitSeconds > 0 ? ` after waiting ${waitSeconds} s` : '';
   return new RunLockedError(
     `${warehouse} is in use by ${holder}${waited}: one run at a time per warehouse; try again when it ends, or pass --wait <seconds>`,
+    { warehouse, holder, cause },
   );
 }
 

@@ -13,7 +13,15 @@
 import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { RunLockedError } from '../../errors.js';
-import { describeOwner, pollForLock, releaseOnce, type ReleaseRunLock, type RunLockOptions, type RunLockOwner } from '../run-lock.js';
+import {
+  describeOwner,
+  lockedError,
+  pollForLock,
+  releaseOnce,
+  type ReleaseRunLock,
+  type RunLockOptions,
+  type RunLockOwner,
+} from '../run-lock.js';
 
 /** The sidecar file that names the holder of `databasePath`. */
 export function lockInfoPath(databasePath: string): string {
@@ -63,10 +71,11 @@ export function duckDbLockConflict(error: unknown, databasePath: string, readOnl
     holder && (Number.isNaN(pid) || holder.pid === pid)
       ? describeOwner(holder)
       : `another process${Number.isNaN(pid) ? '' : ` (pid ${pid}, not a sparkify run that recorded itself)`}`;
-  const what = readOnly
-    ? `cannot read duckdb:${databasePath} while ${who} writes it (DuckDB lets no other process open a file being written): query it when that run ends`
-    : `duckdb:${databasePath} is in use by ${who}: one run at a time per warehouse; try again when it ends, or pass --wait <seconds>`;
-  return new RunLockedError(what, { cause: error });
+  if (!readOnly) return lockedError(`duckdb:${databasePath}`, who, 0, error);
+  return new RunLockedError(
+    `cannot read duckdb:${databasePath} while ${who} writes it (DuckDB lets no other process open a file being written): query it when that run ends`,
+    { cause: error, warehouse: `duckdb:${databasePath}`, holder: who },
+  );
 }
 
 async function readHolder(path: string): Promise<RunLockOwner | undefined> {

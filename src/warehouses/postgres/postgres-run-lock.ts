@@ -8,12 +8,17 @@
  * two sessions ever race on its DDL). A second process reads the row whose backend holds the lock now, per
  * pg_locks, so a row left by a run that died is never named as the holder.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeOwner, pollForLock, releaseOnce, type ReleaseRunLock, type RunLockOptions, type RunLockOwner } from '../run-lock.js';
 
 /** A session to run the lock's statements on (a pg.Client, or a test's stand-in). */
 export interface LockSession {
   query(sql: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
+
+// Reads of the holder's row before giving up on naming it (about a second in all).
+const HOLDER_READS = 10;
+const HOLDER_READ_MS = 100;
 
 /** The advisory lock's two keys, as SQL: sparkify's class, and the schema the tables live in. */
 const KEYS = "hashtext('sparkify run lock'), hashtext(current_schema())";
@@ -55,13 +60,17 @@ export async function acquireAdvisoryRunLock(
     });
   };
   const holder = async () => {
-    try {
-      const [row] = await session.query(ADVISORY_LOCK_SQL.readHolder);
-      return describeOwner(row as Partial<RunLockOwner> | undefined);
-    } catch {
-      // No sparkify_lock yet: the holder has not written it (or is not sparkify).
-      return describeOwner(undefined);
+    // The holder writes its row just after taking the lock: give it a moment before saying it has none.
+    for (let tries = 0; tries < HOLDER_READS; tries++) {
+      try {
+        const [row] = await session.query(ADVISORY_LOCK_SQL.readHolder);
+        if (row) return describeOwner(row as Partial<RunLockOwner>);
+      } catch {
+        // No sparkify_lock yet: the holder has not created it (or is not sparkify).
+      }
+      await sleep(HOLDER_READ_MS);
     }
+    return describeOwner(undefined);
   };
   return pollForLock(attempt, holder, description, options.waitSeconds);
 }

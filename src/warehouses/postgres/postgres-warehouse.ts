@@ -7,7 +7,7 @@
  * than taking rows through `openWriter`); `openSession` and `server` serve its own sessions.
  */
 import pg from 'pg';
-import { WarehouseError } from '../../errors.js';
+import { SparkifyError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { severalStatementsError } from '../query-table.js';
@@ -150,7 +150,7 @@ export class PostgresWarehouse implements Warehouse {
       release = await this.takeRunLock(session, owner, options);
     } catch (error) {
       await endQuietly(client);
-      throw error instanceof WarehouseError ? error : statementError(error, 'take the run lock', this.server());
+      throw error instanceof SparkifyError ? error : statementError(error, 'take the run lock', this.server());
     }
     return releaseOnce(async () => {
       await release();
