@@ -70,7 +70,7 @@ describe('no command and no error path shows a secret', () => {
     const env = { ...awsEnv(secret), AWS_ENDPOINT_URL_S3: server.endpoint, ...extraEnv };
     // One after the other: two runs at once would meet the run lock.
     const results = [await sparkifyAsync(args, cwd, env), await sparkifyAsync([...args, '--verbose'], cwd, env)];
-    results.forEach((result, i) => expectClean(result, `${where}${i === 1 ? ' --verbose' : ''}`));
+    for (const [i, result] of results.entries()) expectClean(result, `${where}${i === 1 ? ' --verbose' : ''}`);
     return results;
   }
 
@@ -142,9 +142,7 @@ describe('no command and no error path shows a secret', () => {
       ? 'on PostgreSQL, as a role whose password holds @ : / #'
       : 'on PostgreSQL (SKIPPED: SPARKIFY_TEST_WAREHOUSES leaves postgres out)',
     () => {
-      let warehouse: string;
-      let wrong: string;
-      beforeAll(async () => {
+      it('run, etl, create-tables, query, plan and their errors; no table holds a secret', async () => {
         const role = `sparkify_secret_${process.pid}`;
         await withAdmin(async (client) => {
           await client.query(`DROP ROLE IF EXISTS ${role}`);
@@ -155,12 +153,9 @@ describe('no command and no error path shows a secret', () => {
         url.username = role;
         url.password = encodeURIComponent(DB_PASSWORD);
         url.searchParams.set('schema', `secret_${process.pid}`);
-        warehouse = url.toString();
+        const warehouse = url.toString();
         url.password = encodeURIComponent(`${DB_PASSWORD}-wrong`);
-        wrong = url.toString();
-      });
-
-      it('run, etl, create-tables, query, plan and their errors; no table holds a secret', async () => {
+        const wrong = url.toString();
         const [first] = await check(
           ['run', '--warehouse', warehouse, '--source', 's3://fixture', '--max-errors', '10', '--json'],
           'run on PostgreSQL',
