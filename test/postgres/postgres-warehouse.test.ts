@@ -15,7 +15,18 @@ import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
-const STAR_AND_STAGING = ['artists', 'load_errors', 'songplays', 'songs', 'staging_events', 'staging_songs', 'time', 'users'];
+// sparkify_lock: who holds the run lock (see postgres-run-lock.ts).
+const STAR_AND_STAGING = [
+  'artists',
+  'load_errors',
+  'songplays',
+  'songs',
+  'sparkify_lock',
+  'staging_events',
+  'staging_songs',
+  'time',
+  'users',
+];
 
 function target(url: string): ServerTarget {
   return parseWarehouseTarget(url, 'test') as ServerTarget;
@@ -68,6 +79,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         load_errors: 'p',
         songplays: 'p',
         songs: 'p',
+        sparkify_lock: 'p',
         staging_events: 'u',
         staging_songs: 'u',
         time: 'p',
@@ -96,7 +108,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       const warehouse = freshPostgresUrl();
       await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
       const result = await createTables({ options: { warehouse }, env: {}, cwd: TINY });
-      expect([...result.tables].sort()).toEqual(STAR_AND_STAGING);
+      expect([...result.tables, 'sparkify_lock'].sort()).toEqual(STAR_AND_STAGING);
       expect(await tablesIn(schemaOf(warehouse))).toEqual(STAR_AND_STAGING);
       expect(await query('SELECT COUNT(*) AS n FROM songplays', { options: { warehouse }, env: {}, cwd: TINY })).toEqual([{ n: 0 }]);
     });

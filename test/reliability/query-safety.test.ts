@@ -13,6 +13,8 @@ import { QueryError } from '../../src/errors.js';
 import { query } from '../../src/pipeline/query.js';
 import { run } from '../../src/pipeline/run.js';
 import { uniqueColumnNames } from '../../src/warehouses/query-table.js';
+import { openReadOnlyWarehouse } from '../../src/warehouses/open-warehouse.js';
+import { parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
 import { testPostgresUrl, testWarehouses, tempFolder } from '../support/test-warehouses.js';
 import { sparkify } from '../cli/run-cli.js';
 
@@ -101,6 +103,19 @@ describe('DuckDB query sessions cannot change the machine or lift their limits',
     [`set memory_limit = '100GB'`, /configuration has been locked/],
     [`select * from read_csv('/etc/passwd')`, /disabled/],
   ];
+  it("holds for programs too: openReadOnlyWarehouse (the dashboard's opening) refuses the same and keeps every column", async () => {
+    const opened = await openReadOnlyWarehouse(parseWarehouseTarget(warehouse, 'test'));
+    try {
+      await expect(opened.query(`copy (select 42 as x) to '${join(folder, 'y.csv')}'`)).rejects.toThrow(/disabled/);
+      await expect(opened.execute('create table intruder (a integer)')).rejects.toThrow(/read-only/);
+      const rows = await opened.query('select count(*) as n, count(1) as n from songplays');
+      expect(Object.keys(rows[0]!)).toEqual(['n', 'n_2']);
+    } finally {
+      await opened.close();
+    }
+    expect(existsSync(join(folder, 'y.csv'))).toBe(false);
+  });
+
   for (const [sql, reason] of refused) {
     it(`refuses ${sql} with one line, writing nothing`, () => {
       const result = sparkify(['query', '--warehouse', warehouse, sql], folder);

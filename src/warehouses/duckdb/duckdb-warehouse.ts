@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { cleanUpAfter, QueryError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import { noStatementError, severalStatementsError } from '../query-table.js';
+import { noStatementError, rowObjects, severalStatementsError } from '../query-table.js';
 import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
 import type { QueryTable, ResultRow, TableWriter, Warehouse, WarehouseOpenOptions } from '../warehouse.js';
 import { acquireDuckDbRunLock, duckDbLockConflict } from './duckdb-run-lock.js';
@@ -66,7 +66,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       new WarehouseError(`Failed to open DuckDB warehouse ${options.path}: ${(error as Error).message}`, { cause: error })
     );
   }
-  return new DuckDbWarehouse(instance, await instance.connect(), options.path);
+  return new DuckDbWarehouse(instance, await instance.connect(), options.path, options.readOnly === true);
 }
 
 class DuckDbWarehouse implements Warehouse {
@@ -78,6 +78,7 @@ class DuckDbWarehouse implements Warehouse {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly path: string,
+    private readonly readOnly: boolean,
   ) {
     this.description = `duckdb:${path}`;
   }
@@ -87,6 +88,8 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async query(sql: string): Promise<ResultRow[]> {
+    // A reader (the dashboard, a program) gets one statement and every column here too.
+    if (this.readOnly) return rowObjects(await this.queryTable(sql));
     const reader = await this.connection.runAndReadAll(sql);
     return reader.getRowObjectsJS() as ResultRow[];
   }

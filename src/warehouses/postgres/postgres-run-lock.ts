@@ -51,11 +51,16 @@ export async function acquireAdvisoryRunLock(
   const attempt = async (): Promise<ReleaseRunLock | undefined> => {
     const [row] = await session.query(ADVISORY_LOCK_SQL.tryLock);
     if (row?.locked !== true) return undefined;
-    await session.query(ADVISORY_LOCK_SQL.createInfo);
-    await session.query(ADVISORY_LOCK_SQL.clearInfo);
-    await session.query(ADVISORY_LOCK_SQL.writeInfo, [owner.runId, owner.command, owner.pid, owner.host, owner.since]);
-    return releaseOnce(async () => {
+    try {
+      await session.query(ADVISORY_LOCK_SQL.createInfo);
       await session.query(ADVISORY_LOCK_SQL.clearInfo);
+      await session.query(ADVISORY_LOCK_SQL.writeInfo, [owner.runId, owner.command, owner.pid, owner.host, owner.since]);
+    } catch {
+      // The lock holds without its name (a user who may not create tables here): a second run then says
+      // the holder did not record itself, and the run's own first CREATE reports the missing privilege.
+    }
+    return releaseOnce(async () => {
+      await session.query(ADVISORY_LOCK_SQL.clearInfo).catch(() => undefined);
       await session.query(ADVISORY_LOCK_SQL.unlock);
     });
   };

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { SparkifyError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import { severalStatementsError } from '../query-table.js';
+import { rowObjects, severalStatementsError } from '../query-table.js';
 import { releaseOnce, type ReleaseRunLock, type RunLockOptions, type RunLockOwner } from '../run-lock.js';
 import {
   STAGING_WORKERS,
@@ -105,6 +105,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async query(sql: string): Promise<ResultRow[]> {
+    // A reader (the dashboard, a program) gets the read-only transaction and every column here too.
+    if (this.options.readOnly) return rowObjects(await this.queryTable(sql));
     // `queryMode` is a pg option its type definitions do not list yet.
     const config = { text: sql, ...(this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {}) };
     try {
