@@ -53,6 +53,71 @@ export class QualityCheckError extends SparkifyError {
   }
 }
 
+/**
+ * Another sparkify process holds the warehouse's run lock (or, on DuckDB, has its file open for writing).
+ * Exit code 3, so a scheduler can tell "busy, try later" from a failed run.
+ */
+export class RunLockedError extends SparkifyError {
+  override readonly exitCode = 3;
+  /** The warehouse and the holder as printed, when known (so a waiting caller can restate them). */
+  readonly warehouse?: string;
+  readonly holder?: string;
+
+  constructor(message: string, options?: { cause?: unknown; warehouse?: string; holder?: string }) {
+    super(message, options);
+    this.warehouse = options?.warehouse;
+    this.holder = options?.holder;
+  }
+}
+
+/**
+ * The run was stopped by SIGINT or SIGTERM. `published` says whether the star tables had already been
+ * replaced when the signal came (the publish is one transaction, so they hold either the previous run's
+ * data or this run's, never a mix). Exit code 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
+ */
+export class InterruptedError extends SparkifyError {
+  override readonly exitCode: number;
+
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly published: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      published
+        ? `Interrupted by ${signal} after the star tables were published: they hold this run's data`
+        : `Interrupted by ${signal}: nothing was published, the star tables are as the previous run left them`,
+      options,
+    );
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/**
+ * `primary` with a failure that happened while cleaning up after it attached (as `suppressed`, shown by
+ * `--verbose`), so the cleanup never hides the error that caused it.
+ */
+export function withSuppressed(primary: unknown, cleanupFailure: unknown): unknown {
+  if (primary instanceof Error && cleanupFailure !== undefined) {
+    const holder = primary as { suppressed?: unknown[] };
+    holder.suppressed = [...(holder.suppressed ?? []), cleanupFailure];
+  }
+  return primary;
+}
+
+/**
+ * Runs `cleanup` after `primary` failed, then rethrows `primary`: a failing cleanup is attached to it
+ * (`withSuppressed`) instead of replacing it.
+ */
+export async function cleanUpAfter(primary: unknown, cleanup: () => Promise<unknown>): Promise<never> {
+  try {
+    await cleanup();
+  } catch (cleanupFailure) {
+    throw withSuppressed(primary, cleanupFailure);
+  }
+  throw primary;
+}
+
 /** Formats any thrown value as one line, for the CLI and for summaries. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -42,8 +42,8 @@ export {
 } from './config/settings.js';
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
-export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
-export type { Warehouse, TableWriter, ResultRow, QueryParam } from './warehouses/warehouse.js';
+export { openWarehouse, openReadOnlyWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
+export type { Warehouse, TableWriter, ResultRow, QueryParam, QueryTable } from './warehouses/warehouse.js';
 // The seams a program extends: a warehouse of its own, registered beside the built-in ones.
 export { registerWarehouse } from './warehouses/warehouse-registry.js';
 export type { WarehouseDescriptor, WarehousePlanner, PlannedStagingStep } from './warehouses/warehouse-descriptor.js';
@@ -58,4 +58,16 @@ export type {
   WarehouseOpenOptions,
 } from './warehouses/warehouse.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
-export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError, QualityCheckError } from './errors.js';
+export {
+  SparkifyError,
+  ConfigError,
+  SourceError,
+  WarehouseError,
+  QueryError,
+  TooManyRejectsError,
+  QualityCheckError,
+  RunLockedError,
+  InterruptedError,
+} from './errors.js';
+export { uniqueColumnNames, rowObjects } from './warehouses/query-table.js';
+export type { RunLockOwner, RunLockOptions, ReleaseRunLock } from './warehouses/run-lock.js';

@@ -46,7 +46,8 @@ export function buildProgram(): Command {
 }
 
 /**
- * Runs the CLI and returns the process exit code: 0 on success, 1 on a failed run, 2 on bad usage or config.
+ * Runs the CLI and returns the process exit code: 0 on success, 1 on a failed run, 2 on bad usage or config,
+ * 3 when another run holds the warehouse, 130 or 143 when stopped by SIGINT or SIGTERM.
  * Errors are printed as one line; `--verbose` (or SPARKIFY_VERBOSE=1) adds the stack and causes.
  */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -67,12 +68,22 @@ export async function main(argv: readonly string[]): Promise<number> {
 function printError(error: unknown, verbose: boolean): void {
   process.stderr.write(`sparkify: ${describeError(error)}\n`);
   if (!verbose) return;
+  printChain(error, '');
+}
+
+// The stack of `error`, then its causes, then failures of the clean-up that followed it (`suppressed`).
+function printChain(error: unknown, indent: string): void {
   let current: unknown = error;
   while (current instanceof Error) {
-    process.stderr.write(`${current.stack ?? current.message}\n`);
+    process.stderr.write(`${indent}${current.stack ?? current.message}\n`);
+    for (const suppressed of (current as { suppressed?: unknown[] }).suppressed ?? []) {
+      process.stderr.write(`${indent}while cleaning up, also: `);
+      printChain(suppressed, `${indent}  `);
+    }
     current = current.cause;
-    if (current !== undefined) process.stderr.write('caused by: ');
+    if (current !== undefined) process.stderr.write(`${indent}caused by: `);
   }
+  if (current !== undefined && !(current instanceof Error)) process.stderr.write(`${indent}${String(current)}\n`);
 }
 
 function packageVersion(): string {

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { loadSettings, type Settings, type SettingOptions } from '../config/settings.js';
 import type { SettingKey } from '../config/setting-layer.js';
+import { ConfigError } from '../errors.js';
 
 /** Adds the options that choose and reach the warehouse. */
 export function withWarehouseOptions(command: Command): Command {
@@ -81,4 +82,18 @@ export function settingsFromOptions(options: Record<string, unknown>): Settings 
     configFile: typeof options.config === 'string' ? options.config : undefined,
     optionOrigin: (key) => FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
   });
+}
+
+/** Adds `--wait <seconds>`, for the verbs that take the warehouse's run lock (run, etl, create-tables). */
+export function withWaitOption(command: Command): Command {
+  return command.option('--wait <seconds>', 'wait up to this long for another run holding the warehouse (default: 0, fail at once)');
+}
+
+/** The value of `--wait` in seconds (0 when absent); a bad value is a ConfigError naming the flag. */
+export function waitSecondsFromOptions(options: Record<string, unknown>): number {
+  const value = options.wait;
+  if (value === undefined) return 0;
+  const seconds = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isFinite(seconds)) throw new ConfigError(`--wait: expected a number of seconds (0 or more), got "${String(value)}"`);
+  return seconds;
 }

@@ -4,7 +4,8 @@
 import { QueryError } from '../errors.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withWarehouse } from '../warehouses/open-warehouse.js';
-import type { ResultRow } from '../warehouses/warehouse.js';
+import { rowObjects } from '../warehouses/query-table.js';
+import type { QueryTable, ResultRow } from '../warehouses/warehouse.js';
 
 /** Options of `query`. */
 export interface QueryOptions extends LoadSettingsInput {
@@ -12,8 +13,9 @@ export interface QueryOptions extends LoadSettingsInput {
 }
 
 /**
- * Runs `sql` on a read-only connection and returns plain JSON-ready rows: timestamps as ISO strings,
- * big integers as numbers when they fit (as strings otherwise).
+ * Runs `sql` (exactly one statement) on a read-only connection and returns plain JSON-ready rows:
+ * timestamps as ISO strings, big integers as numbers when they fit (as strings otherwise). Columns of the
+ * same name are all kept: the second `count` becomes `count_2`, and so on (`uniqueColumnNames`).
  *
  * @example
  * const rows = await query('select count(*) as plays from songplays');
@@ -21,13 +23,14 @@ export interface QueryOptions extends LoadSettingsInput {
 export async function query(sql: string, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
   const settings = options.settings ?? loadSettings(options);
   return withWarehouse(settings.warehouse, { readOnly: true }, async (warehouse) => {
-    let rows: ResultRow[];
+    let table: QueryTable;
     try {
-      rows = await warehouse.query(sql);
+      table = await warehouse.queryTable(sql);
     } catch (error) {
+      if (error instanceof QueryError) throw error;
       throw new QueryError(`Query failed: ${(error as Error).message}`, { cause: error });
     }
-    return rows.map(toJsonRow);
+    return rowObjects(table).map(toJsonRow);
   });
 }
 

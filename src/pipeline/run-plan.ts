@@ -103,7 +103,7 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
     {
       stage: 'publish',
       sql: runRecordStatement(dialect, planRecord(storage ? 'full-refresh' : kind === 'full' ? 'full-refresh' : 'incremental')),
-      comment: "The run's row in sparkify_runs (settings with secrets masked), with the star tables' counts read just before.",
+      comment: "The run's row in sparkify_runs (its settings with passwords masked), with the star tables' counts read just before.",
     },
     { stage: 'publish', sql: 'COMMIT' },
     ...(batch.length > 0

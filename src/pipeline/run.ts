@@ -8,13 +8,12 @@
  * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { ConfigError, TooManyRejectsError } from '../errors.js';
+import { cleanUpAfter, ConfigError, TooManyRejectsError } from '../errors.js';
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
-import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
@@ -23,6 +22,7 @@ import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type Datase
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
 import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
+import { withRunLock } from './run-lock.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
@@ -39,6 +39,10 @@ export interface RunOptions extends LoadSettingsInput {
   readonly fullRefresh?: boolean;
   /** Load, or reload, only the log files of these days (song files load incrementally as usual). */
   readonly backfill?: Backfill;
+  /** Seconds to wait for another run's lock on the warehouse (`--wait`); 0 or absent: fail at once. */
+  readonly waitSeconds?: number;
+  /** Stops the run cleanly when aborted with `'SIGINT'` or `'SIGTERM'` (the CLI wires the signals to it). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -70,7 +74,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     }
   };
 
-  return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+  const lock = { command: 'run', waitSeconds: options.waitSeconds, signal: options.signal };
+  return withRunLock(settings.warehouse, lock, async (warehouse) => {
     // User checks are read before any data moves, so a broken check file stops the run at once.
     planChecks(warehouse.dialect, settings);
     const storage = warehouse.intake.kind === 'warehouse-reads-storage';
@@ -198,7 +203,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
 /** Drops and creates every table (staging, load_errors, star, ledger, runs), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
   const settings = options.settings ?? loadSettings(options);
-  return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+  const lock = { command: 'create-tables', waitSeconds: options.waitSeconds, signal: options.signal };
+  return withRunLock(settings.warehouse, lock, async (warehouse) => {
     const { statements, tables } = resetSchemaStatements(warehouse.dialect);
     await executeAll(warehouse, statements);
     return { warehouse: describeTarget(settings.warehouse), tables };
@@ -257,8 +263,8 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
       return summarise(eventLocation, counts, eventSelection.counts);
     });
   } catch (error) {
-    await Promise.all([files.abort(), rejects.abort()].map((aborted) => aborted.catch(() => undefined)));
-    throw error;
+    // Abandoning the batch's writers after a failure must not hide the failure.
+    return cleanUpAfter(error, () => Promise.all([files.abort(), rejects.abort()]));
   }
   await files.finish();
   await rejects.finish();
@@ -291,8 +297,7 @@ async function stage(
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);
   } catch (error) {
-    await writer.abort().catch(() => undefined);
-    throw error;
+    return cleanUpAfter(error, () => writer.abort());
   }
   await writer.finish();
   // Reconcile against the warehouse itself, not only our own counters.

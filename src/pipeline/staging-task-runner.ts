@@ -16,6 +16,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceError } from '../errors.js';
+import { serializeError, type SerializedError } from './worker-error.js';
 import type { FieldSpec } from '../records/field-spec.js';
 import { JsonLineEncoder } from '../records/json-line-encoder.js';
 import { parseRecord } from '../records/record-parser.js';
@@ -109,7 +110,7 @@ export type RunnerMessage =
       readonly rejected: number;
     }
   | { readonly type: 'flushed' }
-  | { readonly type: 'error'; readonly message: string; readonly source: boolean };
+  | { readonly type: 'error'; readonly error: SerializedError };
 
 // Log files are read in chunks of this size (grown for a longer line, up to MAX_BUFFER_BYTES); song files
 // fit in one.
@@ -151,7 +152,7 @@ export class StagingTaskRunner {
       const files = task.files.filter((file) => typeof file === 'string' || !file.continued).length;
       this.post({ type: 'done', id: task.id, files, ...this.counts });
     } catch (error) {
-      this.post({ type: 'error', message: (error as Error).message, source: error instanceof SourceError });
+      this.post({ type: 'error', error: serializeError(error) });
     }
   }
 
@@ -161,7 +162,7 @@ export class StagingTaskRunner {
       this.writer.flush();
       this.post({ type: 'flushed' });
     } catch (error) {
-      this.post({ type: 'error', message: (error as Error).message, source: false });
+      this.post({ type: 'error', error: serializeError(error) });
     }
   }
 

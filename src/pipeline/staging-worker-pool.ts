@@ -23,7 +23,6 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { SourceError } from '../errors.js';
 import { parquetColumns } from '../records/staging-parquet-writer.js';
 import type { DataLocation, SourceObject } from '../sources/source.js';
 import { STAGING_WORKERS, type CsvChunkLoad, type ParquetFileLoad, type TableWriter } from '../warehouses/warehouse.js';
@@ -36,6 +35,7 @@ import {
   type StagingRunnerOptions,
 } from './staging-task-runner.js';
 import type { WorkerRequest } from './staging-worker.js';
+import { reviveError } from './worker-error.js';
 
 const WORKER_SCRIPT = new URL('./staging-worker.js', import.meta.url);
 const MAX_TASKS_PER_WORKER = 2;
@@ -130,7 +130,7 @@ export async function stageInWorkers(
         lane.flushed = true;
         break;
       case 'error':
-        fail(message.source ? new SourceError(message.message) : new Error(`Staging ${spec.name} failed: ${message.message}`));
+        fail(reviveError(message.error, `Staging ${spec.name} failed: `));
         break;
     }
     wake();

@@ -9,6 +9,7 @@ import type { FieldSpec } from '../records/field-spec.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableSpec } from '../schema/table-spec.js';
 import type { SqlDialect } from './sql/sql-dialect.js';
+import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from './run-lock.js';
 
 /**
  * How many worker threads stage a dataset at once: one per core, up to four (the main thread only lists
@@ -132,6 +133,16 @@ export interface Warehouse {
    * syntax on every warehouse), never spliced into the text.
    */
   query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]>;
+  /**
+   * Runs one statement of the user's and returns its result with every column, duplicate names included,
+   * in order. More than one statement is refused (`QueryError`). `sparkify query` and the dashboard use it.
+   */
+  queryTable(sql: string): Promise<QueryTable>;
+  /**
+   * Takes the warehouse's run lock for `owner`, so one run (or create-tables) at a time changes it; throws
+   * `RunLockedError` naming the holder when another process has it (after `waitSeconds`, if given).
+   */
+  acquireRunLock(owner: RunLockOwner, options?: RunLockOptions): Promise<ReleaseRunLock>;
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /**
@@ -141,6 +152,12 @@ export interface Warehouse {
   openWriter(table: TableSpec): Promise<TableWriter>;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** A query result as columns and rows of values in column order; names may repeat. */
+export interface QueryTable {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly unknown[])[];
 }
 
 /** What a `warehouse-reads-storage` intake reports for one dataset; the pipeline counts the staged rows. */

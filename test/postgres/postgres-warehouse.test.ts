@@ -18,6 +18,7 @@ import { STAGING_WORKERS } from '../../src/warehouses/warehouse.js';
 import { freshPostgresUrl, POSTGRES_URL, postgresTitle, postgresUrlWith, schemaOf, withAdmin } from './postgres-test-support.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+// sparkify_lock: who holds the run lock (see postgres-run-lock.ts).
 const STAR_AND_STAGING = [
   'artists',
   'check_failures',
@@ -25,6 +26,7 @@ const STAR_AND_STAGING = [
   'songplays',
   'songs',
   'sparkify_files',
+  'sparkify_lock',
   'sparkify_runs',
   'staging_events',
   'staging_songs',
@@ -86,6 +88,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
         songplays: 'p',
         songs: 'p',
         sparkify_files: 'p',
+        sparkify_lock: 'p',
         sparkify_runs: 'p',
         staging_events: 'p',
         staging_songs: 'p',
@@ -121,7 +124,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       const warehouse = freshPostgresUrl();
       await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
       const result = await createTables({ options: { warehouse }, env: {}, cwd: TINY });
-      expect([...result.tables].sort()).toEqual(STAR_AND_STAGING);
+      expect([...result.tables, 'sparkify_lock'].sort()).toEqual(STAR_AND_STAGING);
       expect(await tablesIn(schemaOf(warehouse))).toEqual(STAR_AND_STAGING);
       expect(await query('SELECT COUNT(*) AS n FROM songplays', { options: { warehouse }, env: {}, cwd: TINY })).toEqual([{ n: 0 }]);
     });

@@ -3,14 +3,24 @@
  */
 import { Command } from 'commander';
 import { createTables } from '../../pipeline/run.js';
-import { settingsFromOptions, withWarehouseOptions } from '../common-options.js';
+import { settingsFromOptions, waitSecondsFromOptions, withWaitOption, withWarehouseOptions } from '../common-options.js';
+import { handleInterrupts } from '../interrupt-handler.js';
 
 /** The `create-tables` verb. */
 export function createTablesCommand(): Command {
-  return withWarehouseOptions(
-    new Command('create-tables').description('drop and create the staging tables, load_errors and the star tables (destroys their data)'),
+  return withWaitOption(
+    withWarehouseOptions(
+      new Command('create-tables').description('drop and create the staging tables, load_errors and the star tables (destroys their data)'),
+    ),
   ).action(async (options: Record<string, unknown>) => {
-    const result = await createTables({ settings: settingsFromOptions(options) });
+    const settings = settingsFromOptions(options);
+    const interrupts = handleInterrupts();
+    let result: Awaited<ReturnType<typeof createTables>>;
+    try {
+      result = await createTables({ settings, waitSeconds: waitSecondsFromOptions(options), signal: interrupts.signal });
+    } finally {
+      interrupts.dispose();
+    }
     process.stdout.write(`Created ${result.tables.join(', ')} in ${result.warehouse}\n`);
   });
 }

@@ -5,8 +5,9 @@ import { Command } from 'commander';
 import { run } from '../../pipeline/run.js';
 import { QualityCheckError, TooManyRejectsError } from '../../errors.js';
 import { formatCheckReport } from '../check-format.js';
-import { settingsFromOptions, withLoadOptions } from '../common-options.js';
+import { settingsFromOptions, waitSecondsFromOptions, withLoadOptions, withWaitOption } from '../common-options.js';
 import { incrementalFromOptions, withIncrementalOptions } from '../incremental-options.js';
+import { handleInterrupts } from '../interrupt-handler.js';
 import { createProgressDisplay } from '../progress-display.js';
 import { formatRunSummary } from '../summary-format.js';
 
@@ -23,14 +24,16 @@ export function runCommand(): Command {
  * rejects, the error) is printed as JSON on stdout.
  */
 export function loadCommand(name: string, description: string): Command {
-  return withIncrementalOptions(withLoadOptions(new Command(name).description(description))).action(
+  return withWaitOption(withIncrementalOptions(withLoadOptions(new Command(name).description(description)))).action(
     async (options: Record<string, unknown>) => {
       const json = options.json === true;
       const settings = settingsFromOptions(options);
       const incremental = incrementalFromOptions(options);
+      const waitSeconds = waitSecondsFromOptions(options);
       const progress = createProgressDisplay(!json);
+      const interrupts = handleInterrupts();
       try {
-        const summary = await run({ settings, ...incremental, onProgress: progress.listener });
+        const summary = await run({ settings, ...incremental, onProgress: progress.listener, waitSeconds, signal: interrupts.signal });
         progress.stop();
         process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
       } catch (error) {
@@ -44,6 +47,8 @@ export function loadCommand(name: string, description: string): Command {
           );
         }
         throw error;
+      } finally {
+        interrupts.dispose();
       }
     },
   );

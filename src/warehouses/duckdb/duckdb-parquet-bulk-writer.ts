@@ -11,13 +11,12 @@
  * sit in the temporary folder, and a dataset of up to a batch (1.5 million events) loads in one INSERT.
  */
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { WarehouseError } from '../../errors.js';
+import { cleanUpAfter, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { ParquetFileLoad } from '../warehouse.js';
+import { createOwnedTempFolder, removeOwnedTempFolder } from '../temp-folders.js';
 
 /** Options of the bulk writer. */
 export interface ParquetBulkWriterOptions {
@@ -45,7 +44,8 @@ interface WaitingFile {
 export async function openDuckDbParquetLoad(options: ParquetBulkWriterOptions): Promise<ParquetFileLoad> {
   const { connection, table } = options;
   const batchBytes = options.batchBytes ?? LOAD_BATCH_BYTES;
-  const folder = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'sparkify-load-'));
+  // Named after this process, so the next run sweeps it if this one dies without cleaning up.
+  const folder = await createOwnedTempFolder(options.tempRoot);
   const columns = table.columns.map((column) => `"${column.name}"`).join(', ');
   await connection.run(`SET disabled_compression_methods = '${STAGING_DISABLED_COMPRESSION}'`);
   const restoreCompression = () => connection.run('RESET disabled_compression_methods').then(() => undefined);
@@ -99,24 +99,30 @@ export async function openDuckDbParquetLoad(options: ParquetBulkWriterOptions): 
     folder,
     add,
     async finish() {
+      const cleanUp = async () => {
+        await removeOwnedTempFolder(folder);
+        await restoreCompression();
+      };
       try {
         while (loading || waiting.length > 0) {
           startLoad(true);
           await loading;
         }
         if (failure) throw failure;
-      } finally {
-        await rm(folder, { recursive: true, force: true });
-        await restoreCompression();
+      } catch (error) {
+        // A failing clean-up (a closed connection) must not hide why the load failed.
+        return cleanUpAfter(error, cleanUp);
       }
+      await cleanUp();
       return count;
     },
     async abort() {
       failure ??= new WarehouseError(`The load of ${table.name} was abandoned`);
       waiting = [];
       await loading;
-      await rm(folder, { recursive: true, force: true });
-      await restoreCompression();
+      await removeOwnedTempFolder(folder);
+      // The connection may be gone already (the run is being torn down): nothing is left to restore then.
+      await restoreCompression().catch(() => undefined);
     },
   };
 }

@@ -4,17 +4,21 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { WarehouseError } from '../../errors.js';
+import { cleanUpAfter, QueryError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type {
   ParquetFileLoad,
   QueryParam,
+  QueryTable,
   ResultRow,
   TableWriter,
   Warehouse,
   WarehouseIntake,
   WarehouseOpenOptions,
 } from '../warehouse.js';
+import { noStatementError, rowObjects, severalStatementsError } from '../query-table.js';
+import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
+import { acquireDuckDbRunLock, duckDbLockConflict } from './duckdb-run-lock.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
 import { openDuckDbParquetLoad } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
@@ -37,6 +41,9 @@ export interface DuckDbWarehouseOptions extends WarehouseOpenOptions {
 // plays, two cores): 512MB peaked at 943-950 MiB of RSS, 384MB at 786-860 MiB in the same time; the
 // publish's slices fit either way (they hold about 270 MB) and the rest of the limit only caches blocks.
 const DEFAULT_MEMORY_LIMIT = '384MB';
+// Query sessions (sparkify query, the dashboard) get a limit of their own: a query is one statement a user
+// waits for, and may sort or join more than a publish slice; it spills to disk beyond this.
+const QUERY_MEMORY_LIMIT = '1GB';
 
 /** Opens (creating if needed) the DuckDB database at `options.path`. */
 export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
@@ -45,9 +52,17 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   }
   const settings: Record<string, string> = {
     threads: String(options.threads ?? availableParallelism()),
-    memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    memory_limit: options.memoryLimit ?? (options.readOnly ? QUERY_MEMORY_LIMIT : DEFAULT_MEMORY_LIMIT),
   };
-  if (options.readOnly) settings.access_mode = 'READ_ONLY';
+  if (options.readOnly) {
+    settings.access_mode = 'READ_ONLY';
+    // Read-only that holds: no COPY ... TO, EXPORT, ATTACH, INSTALL, LOAD or reading other files, and no
+    // SET that lifts these limits (lock_configuration freezes every setting, this one included).
+    settings.enable_external_access = 'false';
+    settings.autoinstall_known_extensions = 'false';
+    settings.autoload_known_extensions = 'false';
+    settings.lock_configuration = 'true';
+  }
   // Every rule of the pipeline orders explicitly, so DuckDB may load and transform in any order: measured on
   // 1.5 million events, the staging INSERT then takes 9 s of CPU instead of 14 s.
   else settings.preserve_insertion_order = 'false';
@@ -55,11 +70,12 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   try {
     instance = await createWaitingForLock(options.path, settings);
   } catch (error) {
-    throw new WarehouseError(`Failed to open DuckDB warehouse ${options.path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw (
+      duckDbLockConflict(error, options.path, options.readOnly === true) ??
+      new WarehouseError(`Failed to open DuckDB warehouse ${options.path}: ${(error as Error).message}`, { cause: error })
+    );
   }
-  return new DuckDbWarehouse(instance, await instance.connect(), options.path);
+  return new DuckDbWarehouse(instance, await instance.connect(), options.path, options.readOnly === true);
 }
 
 // How long an open waits for another process's lock on the file. DuckDB lets one process write, or many
@@ -88,7 +104,8 @@ class DuckDbWarehouse implements Warehouse {
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    path: string,
+    private readonly path: string,
+    private readonly readOnly: boolean,
   ) {
     this.description = `duckdb:${path}`;
   }
@@ -98,20 +115,41 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
+    // A reader (the dashboard, a program) gets one statement and every column here too.
+    if (this.readOnly && params === undefined) return rowObjects(await this.queryTable(sql));
     const reader = await this.connection.runAndReadAll(sql, params ? [...params] : undefined);
     return reader.getRowObjectsJS() as ResultRow[];
   }
 
+  async queryTable(sql: string): Promise<QueryTable> {
+    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+    try {
+      const statements = await this.connection.extractStatements(sql);
+      if (statements.count > 1) throw severalStatementsError(statements.count);
+      if (statements.count === 0) throw noStatementError();
+      reader = await (await statements.prepare(0)).runAndReadAll();
+    } catch (error) {
+      if (error instanceof QueryError) throw error;
+      throw new QueryError(`Query failed: ${oneLine(error)}`, { cause: error });
+    }
+    return { columns: reader.columnNames(), rows: reader.getRowsJS() };
+  }
+
+  async acquireRunLock(owner: RunLockOwner, options: RunLockOptions = {}): Promise<ReleaseRunLock> {
+    return acquireDuckDbRunLock(this.path, owner, options, this.description);
+  }
+
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.connection.run('BEGIN TRANSACTION');
+    let result: T;
     try {
-      const result = await work();
-      await this.connection.run('COMMIT');
-      return result;
+      result = await work();
     } catch (error) {
-      await this.connection.run('ROLLBACK');
-      throw error;
+      // A ROLLBACK that fails too must not hide the error that caused it.
+      return cleanUpAfter(error, () => this.connection.run('ROLLBACK'));
     }
+    await this.connection.run('COMMIT');
+    return result;
   }
 
   /** Staging takes millions of rows: Parquet files from the staging workers, loaded on a connection of their own. */
@@ -145,9 +183,16 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    // Stops a statement still running (a signal arrived mid-load); closing alone would wait for it.
+    if (!this.closed) this.connection.interrupt();
     if (this.closed) return;
     this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** DuckDB's message on one line (its errors often carry a LINE marker and a caret line). */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

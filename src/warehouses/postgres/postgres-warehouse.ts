@@ -7,13 +7,14 @@
  * than taking CSV chunks); `openSession` and `server` serve its own sessions.
  */
 import pg from 'pg';
-import { WarehouseError } from '../../errors.js';
+import { SparkifyError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import {
   STAGING_WORKERS,
   type CsvChunkLoad,
   type QueryParam,
+  type QueryTable,
   type ResultRow,
   type TableWriter,
   type Warehouse,
@@ -21,10 +22,13 @@ import {
   type WarehouseOpenOptions,
 } from '../warehouse.js';
 import { describeServerTarget, type ServerTarget } from './postgres-target.js';
+import { rowObjects, severalStatementsError } from '../query-table.js';
+import { releaseOnce, type ReleaseRunLock, type RunLockOptions, type RunLockOwner } from '../run-lock.js';
 import { installTypeParsers, postgresClientConfig, serverAddress } from './postgres-connection.js';
 import { copyRowWriter, openPostgresCopyLoad } from './postgres-copy-writer.js';
 import { parallelCopyLoad } from './parallel-copy-writer.js';
 import { PostgresDialect } from './postgres-dialect.js';
+import { acquireAdvisoryRunLock, type LockSession } from './postgres-run-lock.js';
 import { connectError, describeServer, queryError, statementError, type ServerAddress } from './postgres-errors.js';
 
 /** What a server of the PostgreSQL family supports, so subclasses switch behaviour by capability. */
@@ -104,6 +108,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
+    // A reader (the dashboard, a program) gets the read-only transaction and every column here too.
+    if (this.options.readOnly && params === undefined) return rowObjects(await this.queryTable(sql));
     // `queryMode` is a pg option its type definitions do not list yet.
     const mode = this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {};
     const config = { text: sql, ...(params ? { values: [...params] } : {}), ...mode };
@@ -113,6 +119,54 @@ export class PostgresWarehouse implements Warehouse {
     } catch (error) {
       throw queryError(error, this.server());
     }
+  }
+
+  /**
+   * One statement of the user's, rows as arrays with the driver's field list, so columns of the same name
+   * are all kept. On a read-only warehouse it runs inside `BEGIN READ ONLY ... ROLLBACK`, which PostgreSQL
+   * and Redshift both enforce; the extended protocol refuses a second statement.
+   */
+  async queryTable(sql: string): Promise<QueryTable> {
+    const client = this.main();
+    const readOnly = this.options.readOnly === true;
+    const config = { text: sql, rowMode: 'array', ...(this.capabilities.singleStatementQueries ? { queryMode: 'extended' } : {}) };
+    try {
+      if (readOnly) await client.query('BEGIN TRANSACTION READ ONLY');
+      const result = await client.query(config as pg.QueryArrayConfig);
+      return { columns: result.fields.map((field) => field.name), rows: result.rows };
+    } catch (error) {
+      if (/cannot insert multiple commands into a prepared statement/i.test((error as Error).message)) throw severalStatementsError();
+      throw queryError(error, this.server());
+    } finally {
+      if (readOnly) await client.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  /**
+   * Takes the run lock on a session of its own, which holds it until the release (or until the process
+   * dies and the server ends the session). How the lock works is `takeRunLock`'s: Redshift overrides it.
+   */
+  async acquireRunLock(owner: RunLockOwner, options: RunLockOptions = {}): Promise<ReleaseRunLock> {
+    const client = await this.openSession({ main: false });
+    const session: LockSession = {
+      query: async (sql, values) => (await client.query({ text: sql, values: values as unknown[] | undefined })).rows,
+    };
+    let release: ReleaseRunLock;
+    try {
+      release = await this.takeRunLock(session, owner, options);
+    } catch (error) {
+      await endQuietly(client);
+      throw error instanceof SparkifyError ? error : statementError(error, 'take the run lock', this.server());
+    }
+    return releaseOnce(async () => {
+      await release();
+      await endQuietly(client);
+    });
+  }
+
+  /** The lock itself, on `session`: PostgreSQL's advisory lock (see postgres-run-lock.ts). */
+  protected takeRunLock(session: LockSession, owner: RunLockOwner, options: RunLockOptions): Promise<ReleaseRunLock> {
+    return acquireAdvisoryRunLock(session, owner, options, this.description);
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -264,6 +318,9 @@ export class PostgresWarehouse implements Warehouse {
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.dialect.quote(schema)}`);
     } catch (error) {
+      // Two first runs at once: IF NOT EXISTS does not stop the loser's insert into the catalog (unique
+      // violation, 23505). The schema exists now, which is all that was asked; the run lock does the rest.
+      if ((error as { code?: string }).code === '23505') return;
       throw statementError(error, `create schema "${schema}"`, address);
     }
   }

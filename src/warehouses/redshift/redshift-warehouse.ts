@@ -11,6 +11,8 @@ import type { TableSpec } from '../../schema/table-spec.js';
 import { PostgresWarehouse, type PostgresServerCapabilities } from '../postgres/postgres-warehouse.js';
 import { withoutParameter } from '../postgres/postgres-connection.js';
 import type { ServerAddress } from '../postgres/postgres-errors.js';
+import type { LockSession } from '../postgres/postgres-run-lock.js';
+import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type {
   StagingDataset,
@@ -23,6 +25,7 @@ import type {
 import type { ServerTarget } from '../postgres/postgres-target.js';
 import { stageWithCopy, type CopySession } from './redshift-copy-stager.js';
 import { RedshiftDialect } from './redshift-dialect.js';
+import { acquireLeaseRunLock } from './redshift-run-lock.js';
 import { redshiftConnectError } from './redshift-errors.js';
 
 /** Redshift's port, used when the URL names none. */
@@ -48,8 +51,8 @@ const SSL_MODES: Readonly<Record<string, pg.ClientConfig['ssl']>> = {
  * const warehouse = await openRedshiftWarehouse({ kind: 'redshift', url: 'redshift://dwhuser:pw@dwh.abc.us-west-2.redshift.amazonaws.com:5439/dwh' });
  */
 export class RedshiftWarehouse extends PostgresWarehouse {
-  // Redshift has no default_transaction_read_only setting (the SET would fail), so read-only sessions are
-  // not enforced by the server; everything else works as on PostgreSQL.
+  // Redshift has no default_transaction_read_only setting (the SET would fail); its query sessions are
+  // read-only through `BEGIN READ ONLY` around each query instead (queryTable). The rest is PostgreSQL's.
   override readonly capabilities: PostgresServerCapabilities = {
     readOnlySessions: false,
     singleStatementQueries: true,
@@ -99,6 +102,11 @@ export class RedshiftWarehouse extends PostgresWarehouse {
   /** Never called by the pipeline (its intake reads storage); Redshift cannot COPY FROM STDIN. */
   override async openWriter(table: TableSpec): Promise<TableWriter> {
     throw new WarehouseError(`Redshift cannot stream rows into ${table.name}: it loads with COPY from S3 only`);
+  }
+
+  /** Redshift has no advisory locks: a lease row with a heartbeat (see redshift-run-lock.ts for why). */
+  protected override takeRunLock(session: LockSession, owner: RunLockOwner, options: RunLockOptions): Promise<ReleaseRunLock> {
+    return acquireLeaseRunLock(session, owner, options, this.description);
   }
 
   protected override createDialect(): SqlDialect {

@@ -1,0 +1,144 @@
+/**
+ * One run at a time per warehouse (issue 14, item 1). Three `sparkify run` at once against one PostgreSQL
+ * schema used to fail with `duplicate key value violates unique constraint "pg_type_typname_nsp_index"` and
+ * `relation "staging_songs" does not exist`. Now, on PostgreSQL and DuckDB, with real child processes:
+ * - without --wait, each run either succeeds or fails at once with exit code 3 and one line naming the
+ *   holder (run id, process, host, since); none fails with a database error;
+ * - with --wait, all succeed one after the other;
+ * - either way the final tables equal those of one run;
+ * - `create-tables` takes the same lock; on DuckDB `sparkify query` says in one line who writes the file.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
+import { openWarehouse } from '../../src/warehouses/open-warehouse.js';
+import { newRunLockOwner } from '../../src/warehouses/run-lock.js';
+import { RunLockedError } from '../../src/errors.js';
+import { run } from '../../src/pipeline/run.js';
+import { snapshotStar } from '../support/star-snapshot.js';
+import { tempFolder, testWarehouses } from '../support/test-warehouses.js';
+import { generateDataset, sparkifyAsync } from './child-process.js';
+
+const HOLDER_LINE =
+  /^sparkify: .+ is in use by run [0-9a-f]{8} \(sparkify (run|create-tables), pid \d+ on host .+, since \d{4}-\d\d-\d\dT[\d:.]+Z\)/;
+
+let source: string;
+let reference: Record<string, Record<string, unknown>[]>;
+beforeAll(async () => {
+  // Big enough that runs started together overlap (a second or two each), small enough for 2 shared cores.
+  source = generateDataset(tempFolder(), 'data', ['--songs', '1500', '--events', '40000', '--days', '3', '--seed', '14']);
+  const warehouse = `duckdb:${join(tempFolder(), 'reference.duckdb')}`;
+  await run({ options: { source, warehouse }, env: {}, cwd: source });
+  reference = await snapshotStar(warehouse);
+}, 300_000);
+
+for (const target of testWarehouses()) {
+  describe(`one run at a time on ${target.name}`, () => {
+    it("three runs at once: each succeeds or fails at once naming the holder (exit 3); the tables are one run's", async () => {
+      const warehouse = target.fresh();
+      const cwd = tempFolder();
+      const results = await Promise.all(
+        [1, 2, 3].map(() => sparkifyAsync(['run', '--warehouse', warehouse, '--source', source, '--json'], cwd)),
+      );
+      const statuses = results.map((result) => result.status);
+      expect(
+        statuses.every((status) => status === 0 || status === 3),
+        JSON.stringify(results.map((r) => r.stderr)),
+      ).toBe(true);
+      expect(statuses).toContain(0);
+      for (const result of results.filter((r) => r.status === 3)) {
+        expect(result.stderr.trim().split('\n')).toHaveLength(1);
+        expect(result.stderr).toMatch(HOLDER_LINE);
+      }
+      expect(await snapshotStar(warehouse)).toEqual(reference);
+    }, 180_000);
+
+    it("three runs at once with --wait: all succeed, one after the other, and the tables are one run's", async () => {
+      const warehouse = target.fresh();
+      const cwd = tempFolder();
+      const results = await Promise.all(
+        [1, 2, 3].map(() => sparkifyAsync(['run', '--warehouse', warehouse, '--source', source, '--wait', '170', '--json'], cwd)),
+      );
+      expect(
+        results.map((result) => result.status),
+        results.map((result) => result.stderr).join('\n'),
+      ).toEqual([0, 0, 0]);
+      expect(await snapshotStar(warehouse)).toEqual(reference);
+    }, 240_000);
+
+    it('a held lock: run and create-tables fail at once naming the holder, --wait waits, then succeeds once it is released', async () => {
+      const warehouse = target.fresh();
+      const cwd = tempFolder();
+      await run({ options: { source, warehouse }, env: {}, cwd });
+      const opened = await openWarehouse(parseWarehouseTarget(warehouse, 'test'));
+      const owner = newRunLockOwner('run');
+      const release = await opened.acquireRunLock(owner);
+      try {
+        // A second holder in this same process is refused too.
+        await expect(opened.acquireRunLock(newRunLockOwner('run'))).rejects.toBeInstanceOf(RunLockedError);
+        for (const verb of [['run', '--source', source], ['create-tables'], ['etl', '--source', source]]) {
+          const result = await sparkifyAsync([...verb, '--warehouse', warehouse], cwd);
+          expect(result.status, result.stderr).toBe(3);
+          expect(result.stderr.trim().split('\n')).toHaveLength(1);
+          expect(result.stderr).toContain(
+            `run ${owner.runId} (sparkify run, pid ${process.pid} on host ${owner.host}, since ${owner.since})`,
+          );
+        }
+        const started = Date.now();
+        const waited = await sparkifyAsync(['create-tables', '--warehouse', warehouse, '--wait', '2'], cwd);
+        expect(waited.status).toBe(3);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+        expect(waited.stderr).toMatch(/after waiting 2 s/);
+      } finally {
+        await release();
+        await opened.close();
+      }
+      const after = await sparkifyAsync(['run', '--warehouse', warehouse, '--source', source], cwd);
+      expect(after.status, after.stderr).toBe(0);
+      expect(await snapshotStar(warehouse)).toEqual(reference);
+    }, 180_000);
+
+    it('--wait takes a lock released while it waits', async () => {
+      const warehouse = target.fresh();
+      const cwd = tempFolder();
+      const opened = await openWarehouse(parseWarehouseTarget(warehouse, 'test'));
+      const release = await opened.acquireRunLock(newRunLockOwner('run'));
+      const waiting = sparkifyAsync(['run', '--warehouse', warehouse, '--source', source, '--wait', '120'], cwd);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await release();
+      await opened.close();
+      const result = await waiting;
+      expect(result.status, result.stderr).toBe(0);
+      expect(await snapshotStar(warehouse)).toEqual(reference);
+    }, 180_000);
+
+    it('rejects a bad --wait with one line naming the flag (exit 2)', async () => {
+      const result = await sparkifyAsync(['run', '--warehouse', target.fresh(), '--wait', 'soon'], tempFolder());
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^sparkify: --wait: expected a number of seconds/);
+    });
+  });
+}
+
+describe('DuckDB: a reader while a run writes the file', () => {
+  it('sparkify query fails with one line naming the run that writes the file', async () => {
+    const folder = tempFolder();
+    const warehouse = `duckdb:${join(folder, 'w.duckdb')}`;
+    await run({ options: { source, warehouse }, env: {}, cwd: folder });
+    const opened = await openWarehouse(parseWarehouseTarget(warehouse, 'test'));
+    const owner = newRunLockOwner('run');
+    const release = await opened.acquireRunLock(owner);
+    try {
+      const result = await sparkifyAsync(['query', '--warehouse', warehouse, 'select count(*) from songplays'], folder);
+      expect(result.status).toBe(3);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/^sparkify: cannot read duckdb:.+w\.duckdb while run [0-9a-f]{8} \(sparkify run, pid \d+/);
+      expect(result.stderr).toContain(owner.runId);
+    } finally {
+      await release();
+      await opened.close();
+    }
+    const after = await sparkifyAsync(['query', '--warehouse', warehouse, 'select count(*) as n from songplays', '--json'], folder);
+    expect(after.status).toBe(0);
+  }, 120_000);
+});
