@@ -255,7 +255,7 @@ ${rowsTable(
 )}${
   checks.failures.length === 0
     ? ''
-    : `<p>Failing rows (from check_failures, the first of each check):</p>${rowsTable(
+    : `<p>Failing rows as <code>check_failures</code> holds them (from the latest run or <code>sparkify check</code>; the first five of each check):</p>${rowsTable(
         checks.failures,
         [
           ['check_name', 'Check'],
