@@ -1,9 +1,13 @@
 /**
- * The data-health section's sources. Some tables come from other parts of the product and may not exist
- * in a given warehouse yet (sparkify_runs, sparkify_files, check results): each reader returns null when
- * its table is absent, and the report says "not recorded yet" instead of failing.
+ * The data-health section's sources: `sparkify_runs` and `sparkify_files` (written by every `sparkify run`
+ * in its publish transaction), the checks of the latest publishing run (its `details` JSON) with their
+ * failing rows from `check_failures`, and `load_errors`. A reader returns null when its table is absent or
+ * holds no row yet (a warehouse set up but never loaded), and the report says "not recorded yet".
  */
+import type { CheckResult } from '../checks/check-report.js';
 import { toJsonRow } from '../pipeline/query.js';
+import { CHECK_FAILURES } from '../schema/check-tables.js';
+import { SPARKIFY_FILES, SPARKIFY_RUNS } from '../schema/ledger-tables.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import { HEALTH_QUERIES } from './named-queries.js';
 
@@ -22,37 +26,34 @@ export async function existingTables(warehouse: Warehouse): Promise<Set<string>>
   return new Set(rows.map((row) => String(row.table_name).toLowerCase()));
 }
 
-/**
- * Where check results live, once the quality checks record them: the first of these tables that exists is
- * read whole (latest first when it has a `checked_at` or `run_id` column). Point it at the real table by
- * editing this list.
- */
-export const CHECK_RESULT_TABLES: readonly string[] = ['sparkify_checks', 'check_results', 'sparkify_check_results'];
-
-/** The check results, or null when no table of `CHECK_RESULT_TABLES` exists. */
-export async function readCheckResults(warehouse: Warehouse, tables: ReadonlySet<string>): Promise<JsonRow[] | null> {
-  const table = CHECK_RESULT_TABLES.find((name) => tables.has(name));
-  if (!table) return null;
-  return jsonRows(warehouse, `SELECT * FROM ${warehouse.dialect.quote(table)} LIMIT 200`);
+/** The latest run that published (status succeeded), as the report reads it from `sparkify_runs`. */
+export interface PublishingRun {
+  readonly runId: number;
+  readonly finishedAt: string | null;
+  /** The run's `settings` JSON, parsed ({} when it is not JSON). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The run's `details` JSON (its RunSummary), parsed (null when absent or not JSON). */
+  readonly details: Readonly<Record<string, unknown>> | null;
 }
 
-/** The explanation of why plays do or do not match a catalogue song (`sparkify explain-matches`). */
-export interface MatchExplanation {
-  /** One line per reason, largest first: "plays whose title matches no song", for example. */
-  readonly reasons: readonly { readonly reason: string; readonly plays: number }[];
+/** The latest succeeded run, or null when `sparkify_runs` is absent or has none. */
+export async function readLatestPublishingRun(warehouse: Warehouse, tables: ReadonlySet<string>): Promise<PublishingRun | null> {
+  if (!tables.has(SPARKIFY_RUNS.name)) return null;
+  const [row] = await jsonRows(warehouse, HEALTH_QUERIES.latestPublishingRun);
+  if (!row) return null;
+  return {
+    runId: Number(row.run_id),
+    finishedAt: row.finished_at == null ? null : String(row.finished_at),
+    settings: parseObject(row.settings) ?? {},
+    details: parseObject(row.details),
+  };
 }
 
-/**
- * The match explanation for the report, or null while `sparkify explain-matches` does not exist yet: the
- * report keeps a slot for it and says so.
- */
-export async function readMatchExplanation(_warehouse: Warehouse, _tables: ReadonlySet<string>): Promise<MatchExplanation | null> {
-  return null;
-}
-
-/** The latest runs, or null when sparkify_runs does not exist. */
+/** The latest runs, newest first (without the settings and details JSON), or null when none is recorded. */
 export async function readLatestRuns(warehouse: Warehouse, tables: ReadonlySet<string>): Promise<JsonRow[] | null> {
-  return tables.has('sparkify_runs') ? jsonRows(warehouse, HEALTH_QUERIES.runs) : null;
+  if (!tables.has(SPARKIFY_RUNS.name)) return null;
+  const rows = await jsonRows(warehouse, HEALTH_QUERIES.runs);
+  return rows.length > 0 ? rows : null;
 }
 
 /** Rejected records per file with the first error of each, or null when load_errors does not exist. */
@@ -60,44 +61,81 @@ export async function readRejectsByFile(warehouse: Warehouse, tables: ReadonlySe
   return tables.has('load_errors') ? jsonRows(warehouse, HEALTH_QUERIES.rejectsByFile) : null;
 }
 
-/** Where the figures come from: the latest run and the files loaded. */
+/** The checks of the latest publishing run, and the failing rows `check_failures` keeps. */
+export interface CheckSummary {
+  readonly runId: number;
+  /** One row per check: name, severity, status, failing_rows, first_failing_keys. */
+  readonly results: readonly JsonRow[];
+  /** Failing rows (check_name, severity, failing_key, row_json), the first per check. */
+  readonly failures: readonly JsonRow[];
+}
+
+/**
+ * The checks of the latest publishing run, or null when no run recorded checks (no succeeded run, or its
+ * summary has no `checks`).
+ */
+export async function readCheckResults(
+  warehouse: Warehouse,
+  tables: ReadonlySet<string>,
+  latest: PublishingRun | null,
+): Promise<CheckSummary | null> {
+  const checks = latest?.details?.checks as { results?: readonly CheckResult[] } | undefined;
+  if (!latest || !Array.isArray(checks?.results)) return null;
+  const results = checks.results.map((result) => ({
+    name: result.name,
+    severity: result.severity,
+    status: result.status,
+    failing_rows: result.failingRows,
+    first_failing_keys: result.firstFailingKeys.join(', '),
+    ...(result.error ? { error: result.error } : {}),
+  }));
+  const failures = tables.has(CHECK_FAILURES.name) ? await jsonRows(warehouse, HEALTH_QUERIES.checkFailures) : [];
+  return { runId: latest.runId, results, failures };
+}
+
+/** Where the figures come from: the latest succeeded run and the files it loaded. */
 export interface Lineage {
-  /** The latest run's id, or null when runs are not recorded. */
+  /** The latest succeeded run's id, or null when none is recorded. */
   readonly runId: string | null;
   readonly runStatus: string | null;
   readonly runFinishedAt: string | null;
   /** Files per dataset, from sparkify_files when recorded, else from what staging holds. */
   readonly files: readonly { readonly dataset: string; readonly files: number }[];
   readonly filesFrom: 'sparkify_files' | 'staging' | null;
+  /** The files the latest succeeded run (re)loaded, from sparkify_files (unchanged files keep their earlier run). */
+  readonly runFiles: readonly JsonRow[];
 }
 
 /** The lineage of the warehouse's current figures. */
-export async function readLineage(warehouse: Warehouse, tables: ReadonlySet<string>): Promise<Lineage> {
-  let runId: string | null = null;
-  let runStatus: string | null = null;
-  let runFinishedAt: string | null = null;
-  if (tables.has('sparkify_runs')) {
-    const [latest] = await jsonRows(warehouse, HEALTH_QUERIES.latestRun);
-    if (latest) {
-      runId = latest.run_id == null ? null : String(latest.run_id);
-      runStatus = latest.status == null ? null : String(latest.status);
-      runFinishedAt = latest.finished_at == null ? null : String(latest.finished_at);
-    }
-  }
+export async function readLineage(warehouse: Warehouse, tables: ReadonlySet<string>, latest: PublishingRun | null): Promise<Lineage> {
+  const run = {
+    runId: latest ? String(latest.runId) : null,
+    runStatus: latest ? 'succeeded' : null,
+    runFinishedAt: latest?.finishedAt ?? null,
+  };
   const counted = (rows: JsonRow[]) => rows.map((row) => ({ dataset: String(row.dataset), files: Number(row.files) }));
-  if (tables.has('sparkify_files')) {
-    return {
-      runId,
-      runStatus,
-      runFinishedAt,
-      files: counted(await jsonRows(warehouse, HEALTH_QUERIES.recordedFiles)),
-      filesFrom: 'sparkify_files',
-    };
+  if (tables.has(SPARKIFY_FILES.name)) {
+    const files = counted(await jsonRows(warehouse, HEALTH_QUERIES.recordedFiles));
+    if (files.length > 0) {
+      const runFiles = latest ? await jsonRows(warehouse, HEALTH_QUERIES.runFiles(latest.runId)) : [];
+      return { ...run, files, filesFrom: 'sparkify_files', runFiles };
+    }
   }
   if (tables.has('staging_events') && tables.has('staging_songs')) {
     const files = counted(await jsonRows(warehouse, HEALTH_QUERIES.stagedFiles));
     // Redshift's COPY keeps no file names in staging: nothing to count there.
-    if (files.some((entry) => entry.files > 0)) return { runId, runStatus, runFinishedAt, files, filesFrom: 'staging' };
+    if (files.some((entry) => entry.files > 0)) return { ...run, files, filesFrom: 'staging', runFiles: [] };
   }
-  return { runId, runStatus, runFinishedAt, files: [], filesFrom: null };
+  return { ...run, files: [], filesFrom: null, runFiles: [] };
+}
+
+function parseObject(text: unknown): Record<string, unknown> | null {
+  if (typeof text !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    // A column that is not JSON says nothing; the report shows what it can.
+    return null;
+  }
 }

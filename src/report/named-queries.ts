@@ -264,8 +264,29 @@ export const HEALTH_QUERIES = {
   tables: 'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()',
   locations: `SELECT location, COUNT(*) AS plays FROM songplays WHERE location IS NOT NULL GROUP BY location ORDER BY plays DESC, location LIMIT 200`,
   days: `SELECT ${dayOf('MIN(start_time)')} AS first_day, ${dayOf('MAX(start_time)')} AS last_day FROM songplays`,
-  runs: 'SELECT * FROM sparkify_runs ORDER BY started_at DESC LIMIT 10',
-  latestRun: 'SELECT run_id, started_at, finished_at, status FROM sparkify_runs ORDER BY started_at DESC LIMIT 1',
+  runs: `SELECT run_id, started_at, finished_at, status, mode,
+       song_files_new, song_files_changed, song_files_unchanged, song_files_removed,
+       event_files_new, event_files_changed, event_files_unchanged, event_files_removed,
+       records_read, records_rejected, songplays, sparkify_version, error
+FROM sparkify_runs
+ORDER BY run_id DESC
+LIMIT 10`,
+  latestPublishingRun: `SELECT run_id, finished_at, settings, details FROM sparkify_runs WHERE status = 'succeeded' ORDER BY run_id DESC LIMIT 1`,
+  /** The files a run (re)loaded; `runId` is a number, so it goes into the SQL as one. */
+  runFiles: (runId: number) => `SELECT source_file, dataset, records_read, records_staged, records_rejected
+FROM sparkify_files
+WHERE run_id = ${Math.trunc(runId)}
+ORDER BY dataset, source_file
+LIMIT 200`,
+  checkFailures: `SELECT check_name, severity, failing_key, row_json
+FROM (
+  SELECT check_name, severity, failing_key, row_json,
+         ROW_NUMBER() OVER (PARTITION BY check_name ORDER BY failing_key) AS pick
+  FROM check_failures
+) ranked
+WHERE pick <= 5
+ORDER BY check_name, failing_key
+LIMIT 100`,
   recordedFiles: `SELECT dataset, COUNT(*) AS files, SUM(records_read) AS records_read, SUM(records_rejected) AS records_rejected
 FROM sparkify_files
 GROUP BY dataset

@@ -8,14 +8,15 @@ import {
   existingTables,
   jsonRows,
   readCheckResults,
+  readLatestPublishingRun,
   readLatestRuns,
   readLineage,
-  readMatchExplanation,
   readRejectsByFile,
+  type CheckSummary,
   type JsonRow,
   type Lineage,
-  type MatchExplanation,
 } from './data-health.js';
+import { readMatchExplanation, type MatchExplanation } from './match-health.js';
 import { HEALTH_QUERIES, NAMED_QUERIES, type BoundQuery, type NamedQuery } from './named-queries.js';
 import type { ReportFilters } from './report-filters.js';
 import { summarizeUserAgents, type UserAgentSummary } from './user-agent-summary.js';
@@ -39,7 +40,7 @@ export interface ReportData {
   readonly health: {
     readonly runs: readonly JsonRow[] | null;
     readonly rejects: readonly JsonRow[] | null;
-    readonly checks: readonly JsonRow[] | null;
+    readonly checks: CheckSummary | null;
     readonly matchExplanation: MatchExplanation | null;
   };
   /** The choices the dashboard's filters offer. */
@@ -72,18 +73,19 @@ export async function collectReportData(warehouse: Warehouse, filters: ReportFil
   const hasPlays = tables.has('songplays');
   const locations = hasPlays ? (await jsonRows(warehouse, HEALTH_QUERIES.locations)).map((row) => String(row.location)) : [];
   const [days] = hasPlays ? await jsonRows(warehouse, HEALTH_QUERIES.days) : [];
+  const latest = await readLatestPublishingRun(warehouse, tables);
   return {
     generatedAt: now.toISOString(),
     warehouse: warehouse.description,
     filters,
     figures,
     userAgents,
-    lineage: await readLineage(warehouse, tables),
+    lineage: await readLineage(warehouse, tables, latest),
     health: {
       runs: await readLatestRuns(warehouse, tables),
       rejects: await readRejectsByFile(warehouse, tables),
-      checks: await readCheckResults(warehouse, tables),
-      matchExplanation: await readMatchExplanation(warehouse, tables),
+      checks: await readCheckResults(warehouse, tables, latest),
+      matchExplanation: await readMatchExplanation(warehouse, tables, latest),
     },
     choices: {
       locations,

@@ -71,13 +71,22 @@ filters it honours: ${escapeHtml(figure.query.filters.join(', ') || 'none')}${pa
 function lineageText(data: ReportData): string {
   const { lineage } = data;
   const run = lineage.runId
-    ? `Latest run <code>${escapeHtml(lineage.runId)}</code>${lineage.runStatus ? ` (${escapeHtml(lineage.runStatus)})` : ''}${lineage.runFinishedAt ? `, finished ${escapeHtml(lineage.runFinishedAt)}` : ''}.`
+    ? `Latest published run <code>${escapeHtml(lineage.runId)}</code>${lineage.runStatus ? ` (${escapeHtml(lineage.runStatus)})` : ''}${lineage.runFinishedAt ? `, finished ${escapeHtml(lineage.runFinishedAt)}` : ''}.`
     : 'Run history: not recorded yet.';
+  const names = lineage.runFiles.map((row) => String(row.source_file));
+  const runFiles = lineage.runId
+    ? names.length === 0
+      ? ' It loaded no new or changed file.'
+      : ` It loaded <span data-testid="run-files">${names
+          .slice(0, 10)
+          .map((name) => `<code>${escapeHtml(name)}</code>`)
+          .join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}</span>.`
+    : '';
   const files =
     lineage.files.length > 0
       ? `Loaded from ${lineage.files.map((entry) => `${entry.files} file${entry.files === 1 ? '' : 's'} of ${escapeHtml(entry.dataset)}`).join(' and ')}${lineage.filesFrom === 'staging' ? ' (as staging holds them)' : ''}.`
       : 'Source files: not recorded yet.';
-  return `<span data-testid="lineage">${run} ${files}</span>`;
+  return `<span data-testid="lineage">${run}${runFiles} ${files}</span>`;
 }
 
 function filterLine(data: ReportData): string {

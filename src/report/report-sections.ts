@@ -3,6 +3,7 @@
  */
 import type { JsonRow } from './data-health.js';
 import { HEALTH_QUERIES } from './named-queries.js';
+import type { MatchExplanation } from './match-health.js';
 import type { FigureData, ReportData } from './report-data.js';
 import { categoryChartSvg, hourWeekdayHeatmapSvg } from './report-charts.js';
 import { chartFigure, escapeHtml, rowsTable } from './html-parts.js';
@@ -237,20 +238,61 @@ function healthBody(data: ReportData): string {
             ],
             'rejects',
           );
-  const checksHtml = checks === null ? NOT_RECORDED : rowsTable(checks, anyColumns(checks), 'checks');
-  const matchHtml =
-    matchExplanation === null
+  const checksHtml =
+    checks === null
       ? NOT_RECORDED
-      : rowsTable(
-          matchExplanation.reasons.map((reason) => ({ reason: reason.reason, plays: reason.plays })),
-          [
-            ['reason', 'Reason'],
-            ['plays', 'Plays'],
-          ],
-          'match-explanation',
-        );
+      : `<p class="meta">Checks of run <code>${checks.runId}</code>, the latest that published.</p>
+${rowsTable(
+  checks.results,
+  [
+    ['name', 'Check'],
+    ['severity', 'Severity'],
+    ['status', 'Status'],
+    ['failing_rows', 'Failing rows'],
+    ['first_failing_keys', 'First failing keys'],
+  ],
+  'checks',
+)}${
+  checks.failures.length === 0
+    ? ''
+    : `<p>Failing rows as <code>check_failures</code> holds them (from the latest run or <code>sparkify check</code>; the first five of each check):</p>${rowsTable(
+        checks.failures,
+        [
+          ['check_name', 'Check'],
+          ['severity', 'Severity'],
+          ['failing_key', 'Key'],
+          ['row_json', 'Row'],
+        ],
+        'check-failures',
+      )}`
+}`;
+  const matchHtml = matchExplanation === null ? NOT_RECORDED : matchBody(matchExplanation);
   return `<h3>Latest runs</h3>${runsHtml}${runs === null ? '' : sql(HEALTH_QUERIES.runs)}
 <h3>Rejected records by file</h3>${rejectsHtml}${rejects === null ? '' : sql(HEALTH_QUERIES.rejectsByFile)}
 <h3>Checks</h3>${checksHtml}
-<h3>Why plays match no song</h3>${matchHtml}`;
+<h3>Why plays match no song</h3>${matchHtml}${matchExplanation === null ? '' : sql(matchExplanation.sql)}`;
+}
+
+function matchBody(explanation: MatchExplanation): string {
+  const summary = `<p data-testid="match-summary">Of ${explanation.plays.toLocaleString('en-US')} plays in staging, ${explanation.matched.toLocaleString('en-US')} match a song under <code>--match ${escapeHtml(explanation.mode)}</code> and ${explanation.unmatched.toLocaleString('en-US')} do not; each unmatched play has one cause (as <code>sparkify explain-matches</code> gives them).</p>`;
+  if (explanation.causes.length === 0) return summary;
+  const rows = explanation.causes.map((cause) => ({
+    cause: cause.cause,
+    plays: cause.plays,
+    names: cause.names,
+    examples: cause.examples
+      .slice(0, 3)
+      .map((example) => `${example.song ?? '(no song)'} by ${example.artist ?? '(no artist)'} (${example.plays})`)
+      .join('; '),
+  }));
+  return `${summary}${rowsTable(
+    rows,
+    [
+      ['cause', 'Cause'],
+      ['plays', 'Plays'],
+      ['names', 'Distinct songs named'],
+      ['examples', 'Examples (plays)'],
+    ],
+    'match-explanation',
+  )}`;
 }

@@ -1,13 +1,18 @@
 /**
  * The report's named queries on every warehouse, over the tiny fixture: the figures, what each filter does
  * to them (checked against SQL written out by hand), bound values that stay values, and the data-health
- * section with and without the tables other parts of the product add.
+ * section where nothing was run and after two real runs (the ledger, the checks, the match explanation).
  */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CheckReport } from '../../src/checks/check-report.js';
 import { ConfigError } from '../../src/errors.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { query, toJsonRow } from '../../src/pipeline/query.js';
-import { run } from '../../src/pipeline/run.js';
+import { explainMatches } from '../../src/pipeline/match-explanation.js';
+import { createTables, run } from '../../src/pipeline/run.js';
 import { collectReportData, type ReportData } from '../../src/report/report-data.js';
 import { parseReportFilters, type ReportFilters } from '../../src/report/report-filters.js';
 import { renderReportPage } from '../../src/report/report-html.js';
@@ -17,14 +22,40 @@ import { NAMED_QUERIES, type BoundQuery } from '../../src/report/named-queries.j
 import { testPostgresUrl, testWarehouses, uniqueTestSchema, withSchema } from '../support/test-warehouses.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+const NEW_LOG = '2018-11-04-events.json';
+/** One more play, of a song and artist the catalogue does not have. */
+const NEW_PLAY = {
+  artist: 'Nobody Else',
+  auth: 'Logged In',
+  firstName: 'Kaylee',
+  gender: 'F',
+  itemInSession: 0,
+  lastName: 'Summers',
+  length: 180.5,
+  level: 'free',
+  location: 'New Orleans-Metairie, LA',
+  method: 'PUT',
+  page: 'NextSong',
+  registration: 1540919166796.0,
+  sessionId: 300,
+  song: 'Another Missing Song',
+  status: 200,
+  ts: 1541300000796,
+  userAgent: 'Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36',
+  userId: '8',
+};
+
+/** The report's data, read on a read-only connection as `sparkify report` reads it. */
+const collectFrom = (warehouse: string, filters: ReportFilters = {}): Promise<ReportData> =>
+  withWarehouse(loadSettings({ options: { warehouse }, env: {} }).warehouse, { readOnly: true }, (opened) =>
+    collectReportData(opened, filters),
+  );
+const ask = (warehouse: string, sql: string) => query(sql, { options: { warehouse }, env: {} });
 
 for (const target of testWarehouses()) {
   describe(`report queries on ${target.name}`, () => {
     let warehouse: string;
-    const collect = (filters: ReportFilters = {}): Promise<ReportData> =>
-      withWarehouse(loadSettings({ options: { warehouse }, env: {} }).warehouse, { readOnly: true }, (opened) =>
-        collectReportData(opened, filters),
-      );
+    const collect = (filters: ReportFilters = {}): Promise<ReportData> => collectFrom(warehouse, filters);
     const ask = (sql: string) => query(sql, { options: { warehouse }, env: {} });
 
     beforeAll(async () => {
@@ -64,46 +95,104 @@ for (const target of testWarehouses()) {
       expect(data.figures.headline!.bound.params).toEqual(["x' OR '1'='1"]);
     });
 
-    it('says "not recorded yet" for runs, checks and the match explanation while those tables do not exist', async () => {
-      const data = await collect();
-      expect(data.health).toMatchObject({ runs: null, checks: null, matchExplanation: null, rejects: [] });
-      expect(data.lineage.runId).toBeNull();
-      const html = renderReportPage(data, { mode: 'report' });
+    it('says "not recorded yet" for runs, checks and the match explanation where nothing was ever run', async () => {
+      // Tables but no rows (what `createTables` leaves), and no table at all.
+      const empty = target.fresh();
+      await createTables({ options: { warehouse: empty }, env: {} });
+      const setUp = await collectFrom(empty);
+      expect(setUp.health).toMatchObject({ runs: null, checks: null, matchExplanation: null, rejects: [] });
+      expect(setUp.lineage).toMatchObject({ runId: null, files: [], filesFrom: null, runFiles: [] });
+      const html = renderReportPage(setUp, { mode: 'report' });
       expect(html.match(/data-state="not-recorded"/g)).toHaveLength(3);
       expect(html).toContain('Run history: not recorded yet.');
+      expect(html).toContain('Source files: not recorded yet.');
+
+      const bare = target.fresh();
+      // Opening read-write creates the (empty) DuckDB file, which a read-only open needs.
+      await withWarehouse(loadSettings({ options: { warehouse: bare }, env: {} }).warehouse, {}, async () => {});
+      const nothing = await collectFrom(bare);
+      expect(nothing.health).toEqual({ runs: null, checks: null, matchExplanation: null, rejects: null });
+      expect(nothing.lineage.runId).toBeNull();
+      expect(renderReportPage(nothing, { mode: 'report' }).match(/data-state="not-recorded"/g)).toHaveLength(4);
+    });
+  });
+
+  describe(`the data-health section after two runs on ${target.name}`, () => {
+    let warehouse: string;
+    let source: string;
+    let data: ReportData;
+
+    beforeAll(async () => {
+      warehouse = target.fresh();
+      source = mkdtempSync(join(tmpdir(), 'sparkify-report-source-'));
+      cpSync(TINY, source, { recursive: true });
+      // A warn check that fails (free users exist), so check_failures holds rows while the run publishes.
+      mkdirSync(join(source, 'checks'));
+      writeFileSync(join(source, 'checks', 'free_users.sql'), "-- severity: warn\nSELECT user_id, level FROM users WHERE level = 'free'\n");
+      await run({ options: { source, warehouse }, env: {}, cwd: source });
+      writeFileSync(join(source, 'log_data', '2018', '11', NEW_LOG), `${JSON.stringify(NEW_PLAY)}\n`);
+      await run({ options: { source, warehouse }, env: {}, cwd: source });
+      data = await collectFrom(warehouse);
     });
 
-    it('shows the latest run, the files and the rejects once their tables hold rows', async () => {
-      const settings = loadSettings({ options: { warehouse }, env: {} });
-      await withWarehouse(settings.warehouse, {}, async (opened) => {
-        await opened.execute(
-          'CREATE TABLE sparkify_runs (run_id VARCHAR(64), started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR(16), mode VARCHAR(16))',
-        );
-        await opened.execute(
-          "INSERT INTO sparkify_runs VALUES ('run-1', TIMESTAMP '2026-01-01 10:00:00', TIMESTAMP '2026-01-01 10:01:00', 'succeeded', 'full'), ('run-2', TIMESTAMP '2026-01-02 10:00:00', TIMESTAMP '2026-01-02 10:01:00', 'succeeded', 'incremental')",
-        );
-        await opened.execute(
-          'CREATE TABLE sparkify_files (source_file VARCHAR(256), dataset VARCHAR(16), size BIGINT, change_token VARCHAR(64), records_read INTEGER, records_staged INTEGER, records_rejected INTEGER, run_id VARCHAR(64))',
-        );
-        await opened.execute(
-          "INSERT INTO sparkify_files VALUES ('a.json', 'events', 10, 't', 5, 4, 1, 'run-2'), ('b.json', 'events', 10, 't', 5, 5, 0, 'run-2')",
-        );
-        await opened.execute(
-          "INSERT INTO load_errors (source_file, line_number, raw_record, error, dataset) VALUES ('a.json', 9, '{', 'bad JSON', 'events'), ('a.json', 3, '{\"ts\":1}', 'ts: expected an integer', 'events')",
-        );
-      });
-      const data = await collect();
-      expect(data.lineage).toMatchObject({
-        runId: 'run-2',
-        runStatus: 'succeeded',
-        files: [{ dataset: 'events', files: 2 }],
-        filesFrom: 'sparkify_files',
-      });
-      expect(data.health.runs?.map((row) => row.run_id)).toEqual(['run-2', 'run-1']);
-      expect(data.health.rejects).toEqual([
-        { source_file: 'a.json', dataset: 'events', rejects: 2, first_line: 3, first_error: 'ts: expected an integer' },
+    it('lists both runs, newest first, and names the latest run and the one file it loaded in the header', async () => {
+      expect(data.health.runs?.map((row) => [row.run_id, row.status])).toEqual([
+        [2, 'succeeded'],
+        [1, 'succeeded'],
       ]);
-      expect(renderReportPage(data, { mode: 'report' })).toContain('Latest run <code>run-2</code> (succeeded)');
+      expect(data.health.runs?.[0]).toMatchObject({ event_files_new: 1, event_files_unchanged: 2, songplays: 7 });
+      expect(data.lineage).toMatchObject({ runId: '2', runStatus: 'succeeded', filesFrom: 'sparkify_files' });
+      expect(data.lineage.files).toEqual([
+        { dataset: 'events', files: 3 },
+        { dataset: 'songs', files: 3 },
+      ]);
+      expect(data.lineage.runFiles).toHaveLength(1);
+      expect(data.lineage.runFiles[0]).toMatchObject({ dataset: 'events', records_read: 1, records_staged: 1, records_rejected: 0 });
+      expect(String(data.lineage.runFiles[0]!.source_file)).toMatch(new RegExp(`${NEW_LOG}$`));
+      const [ledger] = await ask(warehouse, 'SELECT COUNT(*) AS n FROM sparkify_files WHERE run_id = 1');
+      expect(ledger!.n).toBe(5);
+      const html = renderReportPage(data, { mode: 'report' });
+      expect(html).toContain('Latest published run <code>2</code> (succeeded)');
+      expect(html).toMatch(new RegExp(`It loaded <span data-testid="run-files"><code>[^<]*${NEW_LOG}</code></span>`));
+      expect(html).toContain('Loaded from 3 files of events and 3 files of songs.');
+      expect(html).not.toContain('data-state="not-recorded"');
+    });
+
+    it('shows the checks of the latest publishing run and the failing rows of check_failures', async () => {
+      const checks = data.health.checks!;
+      expect(checks.runId).toBe(2);
+      const [details] = await ask(warehouse, 'SELECT details FROM sparkify_runs WHERE run_id = 2');
+      const recorded = (JSON.parse(String(details!.details)) as { checks: CheckReport }).checks.results;
+      expect(checks.results.map((row) => row.name)).toEqual(recorded.map((result) => result.name));
+      expect(checks.results.find((row) => row.name === 'free_users')).toEqual({
+        name: 'free_users',
+        severity: 'warn',
+        status: 'failed',
+        failing_rows: 1,
+        first_failing_keys: '8',
+      });
+      expect(checks.results.filter((row) => row.status !== 'passed').map((row) => row.name)).toEqual(['free_users']);
+      expect(checks.failures).toEqual([
+        { check_name: 'free_users', severity: 'warn', failing_key: '8', row_json: expect.stringContaining('"level":"free"') },
+      ]);
+      const html = renderReportPage(data, { mode: 'report' });
+      expect(html).toContain('Checks of run <code>2</code>');
+      expect(html).toContain('data-testid="check-failures"');
+    });
+
+    it('explains the unmatched plays as explain-matches does, with counts and examples', async () => {
+      const explained = data.health.matchExplanation!;
+      const reference = await explainMatches({ options: { warehouse }, env: {} });
+      expect(explained).toMatchObject({ mode: 'exact', plays: 7, matched: reference.matched, unmatched: reference.unmatched });
+      expect(explained.plays).toBe(reference.plays);
+      expect(explained.causes.map((cause) => [cause.cause, cause.plays, cause.names])).toEqual(
+        reference.causes.filter((cause) => cause.plays > 0).map((cause) => [cause.cause, cause.plays, cause.names]),
+      );
+      const missing = explained.causes.find((cause) => cause.cause === 'not-in-catalogue')!;
+      expect(missing.examples.map((example) => example.song)).toContain(NEW_PLAY.song);
+      const html = renderReportPage(data, { mode: 'report' });
+      expect(html).toContain('data-testid="match-explanation"');
+      expect(html).toContain(`${NEW_PLAY.song} by ${NEW_PLAY.artist} (1)`);
     });
   });
 }
