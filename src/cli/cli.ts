@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan-command.js';
 import { runCommand } from './commands/run-command.js';
 import { queryCommand } from './commands/query-command.js';
 import { generateCommand } from './commands/generate-command.js';
+import { infraCommand } from './commands/infra-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -22,7 +23,15 @@ export function buildProgram(): Command {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [runCommand(), createTablesCommand(), etlCommand(), queryCommand(), generateCommand(), planCommand()]) {
+  for (const command of [
+    runCommand(),
+    createTablesCommand(),
+    etlCommand(),
+    queryCommand(),
+    generateCommand(),
+    planCommand(),
+    infraCommand(),
+  ]) {
     program.addCommand(command.exitOverride());
   }
   return program;

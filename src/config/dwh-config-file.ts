@@ -67,6 +67,14 @@ export function dwhConfigLayer(text: string, path: string): SettingLayer {
   return layer;
 }
 
+/**
+ * The sections of a dwh.cfg's text, names and keys upper-cased, values unquoted; `sparkify infra` reads its
+ * `[DWH]` and `[AWS]` sections through this.
+ */
+export function dwhConfigSections(text: string): Record<string, Record<string, string>> {
+  return normaliseSections(ini.parse(text.replace(/^\uFEFF/, '')));
+}
+
 function clusterUrl(cluster: Record<string, string>, path: string): string {
   const host = cluster.HOST!.trim();
   const scheme = REDSHIFT_HOST.test(host) ? 'redshift' : 'postgres';

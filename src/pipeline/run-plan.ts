@@ -98,7 +98,9 @@ async function plannerFor(target: WarehouseTarget): Promise<WarehousePlanner> {
       const how: StreamedLoad = { errors: 'COPY FROM STDIN (CSV)', rows: (table) => `as CSV through this COPY into ${table.name}` };
       return { dialect, staging: (settings) => streamedStaging(settings, copy, how) };
     }
-    case 'redshift': {
+    case 'redshift':
+    case 'redshift-data': {
+      // The Data API sends the very statements a connection would.
       const [{ RedshiftDialect }, { insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
         import('../warehouses/redshift/redshift-dialect.js'),
         import('../warehouses/redshift/redshift-copy-sql.js'),
@@ -165,7 +167,7 @@ function streamedStaging(settings: Settings, load: (table: TableSpec) => string 
 // location): every statement and comment goes through this before it is returned.
 function secretMasker(target: WarehouseTarget): (text: string) => string {
   const secrets: string[] = [];
-  if (target.kind !== 'duckdb' && target.url) {
+  if ((target.kind === 'postgres' || target.kind === 'redshift') && target.url) {
     try {
       const password = new URL(target.url).password;
       if (password) secrets.push(password, decodeURIComponent(password));

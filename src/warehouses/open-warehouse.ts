@@ -19,6 +19,10 @@ export async function openWarehouse(target: WarehouseTarget, options: WarehouseO
       const { openRedshiftWarehouse } = await import('./redshift/redshift-warehouse.js');
       return openRedshiftWarehouse(target, options);
     }
+    case 'redshift-data': {
+      const { openDataApiWarehouse } = await import('./redshift-data/data-api-warehouse.js');
+      return openDataApiWarehouse(target, options);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Which warehouse to use, parsed from `--warehouse` (or config): `duckdb:<path>`,
  * `postgres://user:password@host:port/db` (or `postgresql://`), `postgres:` alone for the server named by the
- * PG* environment variables, or `redshift://user:password@host:5439/db`.
+ * PG* environment variables, `redshift://user:password@host:5439/db`, or the Redshift Data API:
+ * `redshift-data://cluster/<cluster-id>/<db>?db_user=<user>` or `redshift-data://workgroup/<workgroup>/<db>`.
  */
 import { ConfigError } from '../errors.js';
 
@@ -20,8 +21,28 @@ export interface ServerTarget {
   readonly schema?: string;
 }
 
+/**
+ * Redshift through the Data API: statements over HTTPS with IAM credentials, so no port needs to be open.
+ * Exactly one of `cluster` and `workgroup` is set.
+ */
+export interface DataApiTarget {
+  readonly kind: 'redshift-data';
+  /** A provisioned cluster's identifier. */
+  readonly cluster?: string;
+  /** A Serverless workgroup's name. */
+  readonly workgroup?: string;
+  readonly database: string;
+  /** On a cluster: the database user to get temporary credentials for (`?db_user=`). */
+  readonly dbUser?: string;
+  /** A Secrets Manager secret holding the user and password (`?secret_arn=`), instead of `dbUser`. */
+  readonly secretArn?: string;
+  /** The AWS region (`?region=`); default: AWS_REGION or the profile's. */
+  readonly region?: string;
+  readonly schema?: string;
+}
+
 /** A parsed warehouse choice. */
-export type WarehouseTarget = DuckDbTarget | ServerTarget;
+export type WarehouseTarget = DuckDbTarget | ServerTarget | DataApiTarget;
 
 /** The default: `sparkify.duckdb` in the working directory. */
 export const DEFAULT_WAREHOUSE = 'duckdb:sparkify.duckdb';
@@ -37,6 +58,7 @@ export function parseWarehouseTarget(value: string, origin: string): WarehouseTa
     if (path === '') throw new ConfigError(`${origin}: "duckdb:" needs a file path, as in duckdb:sparkify.duckdb`);
     return { kind: 'duckdb', path };
   }
+  if (/^redshift-data:/i.test(trimmed)) return parseDataApiTarget(trimmed, origin);
   const fromEnvironment = postgresFromEnvironment(trimmed, origin);
   if (fromEnvironment) return fromEnvironment;
   const scheme = /^([a-z]+):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
@@ -51,8 +73,62 @@ export function parseWarehouseTarget(value: string, origin: string): WarehouseTa
     return { kind: scheme === 'redshift' ? 'redshift' : 'postgres', url: trimmed, schema };
   }
   throw new ConfigError(
-    `${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected duckdb:<file>, postgres://... or redshift://...`,
+    `${origin}: "${redactUrl(trimmed)}" is not a warehouse URL; expected duckdb:<file>, postgres://..., redshift://... or redshift-data://...`,
   );
+}
+
+const DATA_API_FORM = 'redshift-data://cluster/<cluster-id>/<db>?db_user=<user> or redshift-data://workgroup/<workgroup>/<db>';
+const DATA_API_PARAMETERS = new Set(['db_user', 'secret_arn', 'region', 'schema']);
+
+/**
+ * `redshift-data://cluster/<id>/<db>` or `redshift-data://workgroup/<name>/<db>`; the short
+ * `redshift-data://<id>/<db>` means a cluster. Parameters: db_user, secret_arn, region, schema.
+ */
+function parseDataApiTarget(value: string, origin: string): DataApiTarget {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${origin}: "${value}" is not a valid URL (expected ${DATA_API_FORM})`);
+  }
+  const parts = [url.hostname, ...url.pathname.split('/').filter((part) => part !== '')].map(decodeURIComponent);
+  const [kind, name, database] = parts.length === 2 ? ['cluster', ...parts] : parts;
+  if (parts.length < 2 || parts.length > 3 || (kind !== 'cluster' && kind !== 'workgroup') || !name || !database) {
+    throw new ConfigError(`${origin}: "${value}" names no cluster or workgroup and database; expected ${DATA_API_FORM}`);
+  }
+  for (const key of url.searchParams.keys()) {
+    if (!DATA_API_PARAMETERS.has(key))
+      throw new ConfigError(`${origin}: unknown parameter "${key}"; expected ${[...DATA_API_PARAMETERS].join(', ')}`);
+  }
+  const parameter = (key: string) => url.searchParams.get(key) || undefined;
+  if (kind === 'workgroup' && parameter('db_user')) {
+    throw new ConfigError(`${origin}: db_user applies to a cluster; a workgroup maps your IAM identity to a database user itself`);
+  }
+  return {
+    kind: 'redshift-data',
+    ...(kind === 'cluster' ? { cluster: name } : { workgroup: name }),
+    database,
+    dbUser: parameter('db_user'),
+    secretArn: parameter('secret_arn'),
+    region: parameter('region'),
+    schema: checkedSchema(parameter('schema'), origin),
+  };
+}
+
+/** The URL of a Data API target, as parseWarehouseTarget reads it. Holds no secret. */
+export function dataApiUrl(target: DataApiTarget): string {
+  const parameters = new URLSearchParams();
+  for (const [key, value] of [
+    ['db_user', target.dbUser],
+    ['secret_arn', target.secretArn],
+    ['region', target.region],
+    ['schema', target.schema],
+  ] as const) {
+    if (value) parameters.set(key, value);
+  }
+  const query = parameters.toString();
+  const where = target.cluster ? `cluster/${target.cluster}` : `workgroup/${target.workgroup}`;
+  return `redshift-data://${where}/${target.database}${query ? `?${query}` : ''}`;
 }
 
 /**
@@ -86,5 +162,6 @@ export function redactUrl(url: string): string {
 /** A printable name for `target` with no secret in it. */
 export function describeTarget(target: WarehouseTarget): string {
   if (target.kind === 'duckdb') return `duckdb:${target.path}`;
+  if (target.kind === 'redshift-data') return dataApiUrl(target);
   return target.url ? redactUrl(target.url) : `${target.kind} (from PG* environment variables)`;
 }

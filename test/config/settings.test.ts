@@ -39,7 +39,7 @@ describe('loadSettings', () => {
   it('reads the classic dwh.cfg from the working directory, single-quoted values and all', () => {
     const settings = loadSettings({ env: {}, cwd: folderWith({ 'dwh.cfg': CLASSIC_DWH_CFG }) });
     expect(settings.warehouse).toMatchObject({ kind: 'redshift' });
-    expect(settings.warehouse.kind !== 'duckdb' && settings.warehouse.url).toBe(
+    expect(settings.warehouse.kind === 'redshift' && settings.warehouse.url).toBe(
       'redshift://dwhuser:Passw0rd%231@dwhcluster.abc123xyz.us-west-2.redshift.amazonaws.com:5439/dwh',
     );
     expect(settings.iamRole).toBe('arn:aws:iam::123456789012:role/dwhRole');

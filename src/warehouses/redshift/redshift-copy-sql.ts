@@ -77,7 +77,19 @@ export function redshiftHost(settings: Settings): string {
  * then COPY assumes the bucket is in the cluster's region, which is the same thing.
  */
 export function copyRegion(settings: Settings): string | undefined {
-  return settings.s3.region ?? regionOfHost(redshiftHost(settings));
+  return settings.s3.region ?? redshiftPlacement(settings).region;
+}
+
+/**
+ * Where the warehouse of `settings` runs: cluster or Serverless, and its region when known. Over a
+ * connection both come from the endpoint; over the Data API from the URL (`workgroup/...`, `?region=`).
+ */
+export function redshiftPlacement(settings: Settings): { deployment: RedshiftDeployment; region?: string } {
+  const { warehouse } = settings;
+  if (warehouse.kind === 'redshift-data')
+    return { deployment: warehouse.workgroup ? 'serverless' : 'provisioned', region: warehouse.region };
+  const host = redshiftHost(settings);
+  return { deployment: redshiftDeployment(host), region: regionOfHost(host) };
 }
 
 /**
@@ -109,7 +121,7 @@ export function redshiftStagingSql(spec: DatasetSpec, settings: Settings, dialec
     // allowed number; the run then checks the total of both COPYs against --max-errors itself.
     `MAXERROR ${Math.min(settings.maxErrors + 1, MAXERROR_LIMIT)}`,
   ];
-  const deployment = redshiftDeployment(redshiftHost(settings));
+  const { deployment } = redshiftPlacement(settings);
   return { source, iamRole, copy: clauses.join('\n'), countFiles: COUNT_FILES[deployment], readErrors: READ_ERRORS[deployment] };
 }
 
