@@ -116,15 +116,13 @@ export class DataApiService {
   private checkTarget(input: Json): string {
     if (typeof input.ClusterIdentifier === 'string') {
       const cluster = this.state.clusters.get(input.ClusterIdentifier);
-      if (!cluster || cluster.status !== 'available')
-        throw new AwsFault('ValidationException', `Redshift endpoint doesn't exist in this region.`);
-      return `cluster ${cluster.id}`;
+      if (cluster?.status === 'available') return `cluster ${cluster.id}`;
+      throw new AwsFault('ValidationException', `Redshift endpoint doesn't exist in this region.`);
     }
     if (typeof input.WorkgroupName === 'string') {
       const workgroup = this.state.workgroups.get(input.WorkgroupName);
-      if (!workgroup || workgroup.status !== 'AVAILABLE')
-        throw new AwsFault('ResourceNotFoundException', `Workgroup ${input.WorkgroupName} not found.`);
-      return `workgroup ${workgroup.name}`;
+      if (workgroup?.status === 'AVAILABLE') return `workgroup ${workgroup.name}`;
+      throw new AwsFault('ResourceNotFoundException', `Workgroup ${input.WorkgroupName} not found.`);
     }
     throw new AwsFault('ValidationException', 'Either ClusterIdentifier or WorkgroupName is required');
   }
