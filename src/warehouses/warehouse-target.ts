@@ -92,7 +92,9 @@ function parseDataApiTarget(value: string, origin: string): DataApiTarget {
     throw new ConfigError(`${origin}: "${value}" is not a valid URL (expected ${DATA_API_FORM})`);
   }
   const parts = [url.hostname, ...url.pathname.split('/').filter((part) => part !== '')].map(decodeURIComponent);
-  const [kind, name, database] = parts.length === 2 ? ['cluster', ...parts] : parts;
+  // The short form cannot name a cluster called "cluster" or "workgroup": that reads as the long form cut short.
+  const short = parts.length === 2 && parts[0] !== 'cluster' && parts[0] !== 'workgroup';
+  const [kind, name, database] = short ? ['cluster', ...parts] : parts;
   if (parts.length < 2 || parts.length > 3 || (kind !== 'cluster' && kind !== 'workgroup') || !name || !database) {
     throw new ConfigError(`${origin}: "${value}" names no cluster or workgroup and database; expected ${DATA_API_FORM}`);
   }
