@@ -28,4 +28,20 @@ export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehou
 export { openWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
 export type { Warehouse, TableWriter, ResultRow } from './warehouses/warehouse.js';
 export type { DataLocation, SourceObject } from './sources/source.js';
+// sparkify infra: loads the AWS SDK's IAM, Redshift, EC2, STS and Serverless clients only when called.
+export {
+  infraUp,
+  infraStatus,
+  infraDown,
+  loadInfraSettings,
+  type InfraSettings,
+  type InfraFlags,
+  type InfraUpResult,
+  type InfraStatus,
+  type InfraDownResult,
+  type InfraHooks,
+  type InfraEvent,
+  type InfraListener,
+} from './infra/infra.js';
+export { InfraError } from './infra/infra-errors.js';
 export { SparkifyError, ConfigError, SourceError, WarehouseError, QueryError, TooManyRejectsError } from './errors.js';
