@@ -60,6 +60,11 @@ export async function ensureCluster(
   if (found?.status === 'deleting') {
     throw new InfraError(`${resource} is in a state that forbids redshift:CreateCluster (deleting): wait until it is gone and run again`);
   }
+  if (found?.status === 'paused' || found?.status === 'pausing') {
+    throw new InfraError(
+      `${resource} is ${found.status}: resume it (aws redshift resume-cluster --cluster-identifier ${id}) and run again`,
+    );
+  }
   if (!found) {
     await awsCall('redshift:CreateCluster', resource, () =>
       redshift.send(
