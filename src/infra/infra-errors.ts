@@ -69,9 +69,12 @@ export function infraError(error: unknown, action: string, resource: string): Sp
     );
   }
   if (/region is missing/i.test(detail)) {
-    return new ConfigError('No AWS region for the cluster: give --region, set AWS_REGION, or DWH_REGION in dwh.cfg [DWH]', {
-      cause: error,
-    });
+    return new ConfigError(
+      'No AWS region: give --region, set AWS_REGION, DWH_REGION in dwh.cfg [DWH], or ?region= in a redshift-data:// URL',
+      {
+        cause: error,
+      },
+    );
   }
   if (BAD_CREDENTIALS.has(name)) return make(`AWS rejected the credentials (${name}) on ${action}: check AWS_PROFILE or the access keys`);
   if (ACCESS_DENIED.has(name)) {
