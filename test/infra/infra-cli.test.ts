@@ -23,7 +23,8 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('sparkify infra on the loopback AWS server', () => {
+// Each test runs the CLI several times (a second or more each on a loaded machine): more than the default 60 s.
+describe('sparkify infra on the loopback AWS server', { timeout: 180_000 }, () => {
   it('up creates the role and cluster and writes dwh.cfg; up again changes nothing; down leaves nothing; down again is fine', async () => {
     const up = await infra(['up']);
     expect(up.stderr).toContain('cluster sparkify-dwh: creating');
@@ -220,7 +221,7 @@ describe('sparkify infra on the loopback AWS server', () => {
   });
 });
 
-describe('sparkify infra errors, one line each', () => {
+describe('sparkify infra errors, one line each', { timeout: 180_000 }, () => {
   const oneLine = (stderr: string) =>
     stderr
       .trim()
