@@ -71,3 +71,19 @@ export {
 } from './errors.js';
 export { uniqueColumnNames, rowObjects } from './warehouses/query-table.js';
 export type { RunLockOwner, RunLockOptions, ReleaseRunLock } from './warehouses/run-lock.js';
+// sparkify infra: loads the AWS SDK's IAM, Redshift, EC2, STS and Serverless clients only when called.
+export {
+  infraUp,
+  infraStatus,
+  infraDown,
+  loadInfraSettings,
+  type InfraSettings,
+  type InfraFlags,
+  type InfraUpResult,
+  type InfraStatus,
+  type InfraDownResult,
+  type InfraHooks,
+  type InfraEvent,
+  type InfraListener,
+} from './infra/infra.js';
+export { InfraError } from './infra/infra-errors.js';

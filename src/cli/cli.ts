@@ -16,6 +16,7 @@ import { explainMatchesCommand } from './commands/explain-matches-command.js';
 import { runsCommand } from './commands/runs-command.js';
 import { reportCommand } from './commands/report-command.js';
 import { dashboardCommand } from './commands/dashboard-command.js';
+import { infraCommand } from './commands/infra-command.js';
 
 /** Builds the commander program with every verb registered. */
 export function buildProgram(): Command {
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     runsCommand(),
     reportCommand(),
     dashboardCommand(),
+    infraCommand(),
   ]) {
     program.addCommand(command.exitOverride());
   }

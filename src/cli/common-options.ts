@@ -10,7 +10,10 @@ import { ConfigError } from '../errors.js';
 /** Adds the options that choose and reach the warehouse. */
 export function withWarehouseOptions(command: Command): Command {
   return command
-    .option('--warehouse <url>', 'duckdb:<file>, postgres://user:pass@host:port/db or redshift://... (default: duckdb:sparkify.duckdb)')
+    .option(
+      '--warehouse <url>',
+      'duckdb:<file>, postgres://user:pass@host:port/db, redshift://... or redshift-data://... (default: duckdb:sparkify.duckdb)',
+    )
     .option('--schema <name>', 'PostgreSQL/Redshift schema for the tables (default: the server default)')
     .option('--config <file>', 'a dwh.cfg file (default: ./dwh.cfg when present)')
     .option('--verbose', 'print stack traces and causes of errors');

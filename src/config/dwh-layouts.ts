@@ -57,6 +57,8 @@ export const INFRA_KEYS: readonly KeyPlace[] = [
   { section: 'DWH', key: 'DWH_IAM_ROLE_NAME' },
   { section: 'DWH', key: 'DWH_CLUSTER_IDENTIFIER' },
   { section: 'DWH', key: 'DWH_REGION' },
+  { section: 'DWH', key: 'DWH_BASE_CAPACITY' },
+  { section: 'DWH', key: 'DWH_SERVERLESS' },
 ];
 
 /** Key names that look meant for the connection or the data: noted when written where sparkify does not read them. */

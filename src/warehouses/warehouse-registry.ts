@@ -7,6 +7,7 @@ import { ConfigError } from '../errors.js';
 import { duckDbWarehouse } from './duckdb/duckdb-descriptor.js';
 import { postgresWarehouse } from './postgres/postgres-descriptor.js';
 import { redshiftWarehouse } from './redshift/redshift-descriptor.js';
+import { redshiftDataWarehouse } from './redshift-data/redshift-data-descriptor.js';
 import type { WarehouseDescriptor } from './warehouse-descriptor.js';
 import type { WarehouseTarget } from './warehouse.js';
 
@@ -14,6 +15,7 @@ const WAREHOUSES: WarehouseDescriptor[] = [
   duckDbWarehouse as WarehouseDescriptor,
   postgresWarehouse as WarehouseDescriptor,
   redshiftWarehouse as WarehouseDescriptor,
+  redshiftDataWarehouse as WarehouseDescriptor,
 ];
 
 /** The known warehouses, in the order messages list them. */

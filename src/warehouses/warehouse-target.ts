@@ -1,7 +1,8 @@
 /**
  * Which warehouse to use, parsed from `--warehouse` (or config) by the descriptor its URL scheme names (see
  * `warehouse-registry.ts`): `duckdb:<path>`, `postgres://user:password@host:port/db` (or `postgresql://`),
- * `postgres:` alone for the server named by the PG* environment variables, `redshift://user:password@host:5439/db`.
+ * `postgres:` alone for the server named by the PG* environment variables, `redshift://user:password@host:5439/db`,
+ * or Redshift's Data API: `redshift-data://cluster/<cluster-id>/<db>?db_user=<user>`.
  */
 import { ConfigError } from '../errors.js';
 import { redactUrl } from './url-redaction.js';
@@ -11,6 +12,7 @@ import type { WarehouseTarget } from './warehouse.js';
 export type { WarehouseTarget } from './warehouse.js';
 export type { DuckDbTarget } from './duckdb/duckdb-descriptor.js';
 export type { ServerTarget } from './postgres/postgres-target.js';
+export type { DataApiTarget } from './redshift-data/data-api-target.js';
 export { redactUrl } from './url-redaction.js';
 
 /** The default: `sparkify.duckdb` in the working directory. */

@@ -51,6 +51,7 @@ function announceSkips(): void {
   const live = ['SPARKIFY_TEST_REDSHIFT_URL', 'SPARKIFY_TEST_REDSHIFT_IAM_ROLE', 'SPARKIFY_TEST_REDSHIFT_S3_PREFIX'];
   const missing = live.filter((name) => !process.env[name]);
   if (missing.length > 0) notes.push(`the live Redshift test is SKIPPED: ${missing.join(', ')} not set`);
+  if (process.env.SPARKIFY_LIVE_AWS !== '1') notes.push('the live AWS test of sparkify infra is SKIPPED: SPARKIFY_LIVE_AWS=1 not set');
   if (!postgresUnderTest()) notes.push('PostgreSQL is SKIPPED: SPARKIFY_TEST_WAREHOUSES leaves it out');
   const compiledWorker = new URL('../../dist/pipeline/staging-worker.js', import.meta.url).pathname;
   if (!existsSync(compiledWorker)) notes.push('dist/ is absent: the worker-thread staging tests are SKIPPED (npm test builds first)');

@@ -56,7 +56,8 @@ export function serverTargetSecrets(target: ServerTarget): string[] {
   return urlPasswords(target.url);
 }
 
-function checkedSchema(schema: string | undefined, origin: string): string | undefined {
+/** `schema` when it is a plain identifier; a ConfigError naming `origin` otherwise. */
+export function checkedSchema(schema: string | undefined, origin: string): string | undefined {
   if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) {
     throw new ConfigError(`${origin}: schema "${schema}" must be a plain identifier (letters, digits, _)`);
   }

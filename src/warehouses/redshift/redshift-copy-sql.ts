@@ -13,6 +13,7 @@ import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { StagingDataset, StorageSettings } from '../warehouse.js';
 import type { ServerTarget } from '../postgres/postgres-target.js';
+import type { DataApiTarget } from '../redshift-data/data-api-target.js';
 
 /** Which system views hold a deployment's load history: STL tables on clusters, SYS views on Serverless. */
 export type RedshiftDeployment = 'provisioned' | 'serverless';
@@ -66,6 +67,19 @@ function redshiftHost(settings: StorageSettings): string {
 }
 
 /**
+ * Where the warehouse of `settings` runs: cluster or Serverless, and its region when known. Over a
+ * connection the deployment comes from the endpoint; over the Data API both come from the URL (`workgroup/...`,
+ * `?region=`). The region is the warehouse's, for the Data API's client; COPY's REGION is the bucket's (copyRegion).
+ */
+export function redshiftPlacement(settings: StorageSettings): { deployment: RedshiftDeployment; region?: string } {
+  if (settings.warehouse.kind === 'redshift-data') {
+    const warehouse = settings.warehouse as DataApiTarget;
+    return { deployment: warehouse.workgroup ? 'serverless' : 'provisioned', ...(warehouse.region ? { region: warehouse.region } : {}) };
+  }
+  return { deployment: redshiftDeployment(redshiftHost(settings)) };
+}
+
+/**
  * The region COPY names for the bucket: the S3 source's region, configured or found by withSourceRegion
  * (sources/s3/bucket-region.ts), never the cluster's own, since udacity-dend is in us-west-2 wherever the
  * cluster is. Undefined when it is not known; COPY then assumes the bucket is in the cluster's region.
@@ -111,7 +125,7 @@ export function redshiftStagingSql(spec: StagingDataset, settings: StorageSettin
     // allowed number; the run then checks the total of both COPYs against --max-errors itself.
     `MAXERROR ${Math.min(settings.maxErrors + 1, MAXERROR_LIMIT)}`,
   ];
-  const deployment = redshiftDeployment(redshiftHost(settings));
+  const { deployment } = redshiftPlacement(settings);
   return { source, iamRole, copy: clauses.join('\n'), countFiles: COUNT_FILES[deployment], readErrors: READ_ERRORS[deployment] };
 }
 
