@@ -205,3 +205,26 @@ for (const target of testWarehouses()) {
     },
   );
 }
+
+for (const target of testWarehouses()) {
+  describe.skipIf(!existsSync(SAMPLE))(
+    `backfill by the date in the path on ${target.name}${existsSync(SAMPLE) ? '' : ' (SKIPPED: ../shared/data/sparkify-sample is absent)'}`,
+    () => {
+      it('reloads only the days asked for, twice with the same tables, equal to a full refresh', async () => {
+        const warehouse = target.fresh();
+        await load(warehouse, SAMPLE);
+        const backfill = { from: '2018-11-05', to: '2018-11-06' };
+        const first = await run({ options: { source: SAMPLE, warehouse }, backfill, env: {}, cwd: SAMPLE });
+        expect(first.mode).toBe('backfill');
+        expect(first.events.filesRead).toBe(2);
+        expect(first.songs.filesRead).toBe(0);
+        const once = await tablesOf(warehouse);
+        await run({ options: { source: SAMPLE, warehouse }, backfill, env: {}, cwd: SAMPLE });
+        expect(await tablesOf(warehouse)).toEqual(once);
+        const full = target.fresh();
+        await load(full, SAMPLE, true);
+        expect(once).toEqual(await tablesOf(full));
+      }, 120_000);
+    },
+  );
+}
