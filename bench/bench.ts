@@ -5,7 +5,8 @@
  *
  * Flags: `--large` adds scale L (400,000 song files, 10 million events: about 5 GB of disk and minutes);
  * `--scales S,M` picks scales; `--runs N` repeats each measurement (default 5, 1 for L) and keeps the
- * median, sparkify and the script taking turns (the ratio is the median of each turn's ratio); `--skip postgres,s3,generator` leaves extras out.
+ * median, sparkify and the script taking turns (the ratio is the median of each turn's ratio); `--skip postgres,s3,generator,incremental` leaves extras out.
+ * The incremental figures: a full load of M (and L) less its last day and 100 song files, then the run that finds them, then a no-op.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { datasetFor, SCALES, warmPageCache, type Scale } from './bench-datasets.js';
 import { measureExtras } from './bench-extras.js';
+import { formatIncremental, measureIncremental, type IncrementalResult } from './bench-incremental.js';
 import {
   compareWithReference,
   handWrittenMismatches,
@@ -58,7 +60,15 @@ const report: BenchReport = {
   }),
 };
 writeFileSync(join(CACHE, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
-const markdown = formatReport(report);
+// One more day and a no-op after a full load, on the largest scale measured (issue 12's targets).
+const incremental: IncrementalResult[] = [];
+if (!skip.has('incremental')) {
+  for (const result of results.filter((scaleResult) => scaleResult.scale.name !== 'S')) {
+    process.stderr.write(`[${result.scale.name}] incremental: full load, one more day, nothing new...\n`);
+    incremental.push(measureIncremental(result.scale.name, result.folder, CACHE));
+  }
+}
+const markdown = [formatReport(report), ...(incremental.length > 0 ? ['', formatIncremental(incremental)] : [])].join('\n');
 writeFileSync(join(CACHE, 'results.md'), `${markdown}\n`);
 process.stdout.write(`${markdown}\n\nJSON: ${join(CACHE, 'results.json')}\n`);
 if (results.some((result) => result.mismatches.length > 0)) process.exitCode = 1;

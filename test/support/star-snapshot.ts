@@ -11,6 +11,7 @@ export const STAR_ORDER: Readonly<Record<string, string>> = {
   songs: 'song_id',
   artists: 'artist_id',
   time: 'start_time',
+  user_levels: 'user_id, valid_from',
 };
 
 /** Every row of every star table of `warehouse`, keyed by table. */

@@ -1,0 +1,34 @@
+/**
+ * The incremental options and `sparkify runs` on the command line: a bad --from/--to day is one line with
+ * exit 2; `runs` lists the runs newest first, as text and JSON.
+ */
+import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../support/test-warehouses.js';
+import { sparkify } from './run-cli.js';
+
+const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+
+describe('incremental runs on the command line', () => {
+  it('refuses a day that is not YYYY-MM-DD, and --from after --to, naming the flag', () => {
+    const bad = sparkify(['run', '--source', TINY, '--from', '2018-11-1'], tempFolder());
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe('sparkify: --from: expected a day as YYYY-MM-DD, got "2018-11-1"');
+    const reversed = sparkify(['run', '--source', TINY, '--from', '2018-11-03', '--to', '2018-11-01'], tempFolder());
+    expect(reversed.status).toBe(2);
+    expect(reversed.stderr).toContain('--from 2018-11-03 is after --to 2018-11-01');
+  });
+
+  it('lists the runs with sparkify runs, newest first, after a load and a no-op', () => {
+    const cwd = tempFolder();
+    expect(sparkify(['run', '--source', TINY], cwd).status).toBe(0);
+    const noop = sparkify(['run', '--source', TINY], cwd);
+    expect(noop.stdout).toMatch(/^Run 2: nothing new since run 1 \(/);
+    const runs = JSON.parse(sparkify(['runs', '--json'], cwd).stdout) as { run_id: number; status: string; event_files_new: number }[];
+    expect(runs.map((row) => [row.run_id, row.status, row.event_files_new])).toEqual([
+      [2, 'no-op', 0],
+      [1, 'succeeded', 2],
+    ]);
+    expect(sparkify(['runs', '--limit', '1'], cwd).stdout).toMatch(/no-op/);
+    expect(sparkify(['runs', '--limit', '0'], cwd).status).toBe(2);
+  });
+});
