@@ -269,8 +269,9 @@ function awsKeyNotes(sections: DwhSections): string[] {
   }
   if (found.length === 0) return [];
   return [
-    `${sections.path} ${found.join(', ')}: AWS keys in dwh.cfg are not used; S3 is read with the AWS SDK's credentials ` +
-      "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials) and Redshift's COPY uses the IAM role",
+    `${sections.path} ${found.join(', ')}: AWS keys in dwh.cfg are not used by runs; S3 is read with the AWS SDK's credentials ` +
+      "(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials) and Redshift's COPY uses the IAM role " +
+      '(only sparkify infra honours [AWS] KEY and SECRET, with a warning)',
   ];
 }
 

@@ -88,7 +88,7 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
   const pick = (key: SettingKey): SettingValue | undefined => layers.find((layer) => layer[key])?.[key];
   const warehouseValue = usable(pick('warehouse'));
   const warehouse = parseWarehouseTarget(warehouseValue?.value ?? DEFAULT_WAREHOUSE, warehouseValue?.origin ?? 'default');
-  const paths = resolveDataPaths(layers, warehouse.kind === 'redshift');
+  const paths = resolveDataPaths(layers, descriptorOf(warehouse).settings.includes('logJsonPath'));
   const onS3 = [paths.songData, paths.logData].some((location) => /^s3:\/\//i.test(location));
   const region = pick('region');
   const schema = validated(pick('schema'), IDENTIFIER, 'a plain identifier (letters, digits, _)');
@@ -103,11 +103,11 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     warehouse: schema ? { ...warehouse, schema } : warehouse,
     ...paths,
     maxErrors: validated(pick('maxErrors'), WHOLE_NUMBER, 'a whole number >= 0') ?? 0,
-    // Only Redshift's COPY assumes a role: for another warehouse the key is not needed, whatever it holds.
-    iamRole:
-      warehouse.kind === 'redshift'
-        ? validated(pick('iamRole'), IAM_ROLE, 'an IAM role ARN such as arn:aws:iam::123456789012:role/dwhRole')
-        : undefined,
+    // Only Redshift's COPY assumes a role (over a connection or the Data API): for another warehouse the
+    // key is not needed, whatever it holds.
+    iamRole: descriptorOf(warehouse).settings.includes('iamRole')
+      ? validated(pick('iamRole'), IAM_ROLE, 'an IAM role ARN such as arn:aws:iam::123456789012:role/dwhRole')
+      : undefined,
     s3: {
       region: region?.unusable && !onS3 ? undefined : validated(region, REGION, 'an AWS region such as us-west-2'),
       ...(region && !(region.unusable && !onS3) ? { regionOrigin: `set by ${region.origin}` } : {}),

@@ -52,8 +52,9 @@ const DATASETS: readonly DatasetSpec[] = [SONG_DATASET, EVENT_DATASET];
  */
 export async function planRun(given: Settings, options: { fullRefresh?: boolean } = {}): Promise<PlannedStatement[]> {
   // The region COPY names is found as a run finds it: configured, known, or asked of S3 (never the warehouse).
-  const settings =
-    given.warehouse.kind === 'redshift' ? await (await import('../sources/s3/bucket-region.js')).withSourceRegion(given) : given;
+  const settings = descriptorOf(given.warehouse).settings.includes('region')
+    ? await (await import('../sources/s3/bucket-region.js')).withSourceRegion(given)
+    : given;
   // The descriptor loads only its own dialect and SQL builders, never a driver.
   const { dialect, staging, storage = false } = await descriptorOf(settings.warehouse).planner(settings.warehouse);
   const stageOf = (name: DatasetSpec['name']) => DATASETS.find((dataset) => dataset.name === name)!.stage;

@@ -49,7 +49,7 @@ const EXPECTED: Readonly<Record<string, Outcome>> = {
   '09-continuation-lines.cfg': CLASSIC,
   '10-iac-notebook.cfg': {
     ...CLASSIC,
-    notes: [/^\S+ \[AWS\] KEY, \[AWS\] SECRET: AWS keys in dwh\.cfg are not used; S3 is read with the AWS SDK's credentials/],
+    notes: [/^\S+ \[AWS\] KEY, \[AWS\] SECRET: AWS keys in dwh\.cfg are not used by runs; S3 is read with the AWS SDK's credentials/],
   },
   '11-iac-empty-cluster-host.cfg': {
     warehouse: 'duckdb:sparkify.duckdb',

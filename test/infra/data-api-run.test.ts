@@ -20,6 +20,8 @@ const REDSHIFT_SYSTEM = [
   'CREATE TABLE stl_load_errors (query INTEGER, filename CHAR(256), line_number BIGINT, colname CHAR(127), raw_line CHAR(1024), err_reason CHAR(100), err_code INTEGER)',
   'CREATE TABLE stl_load_commits (query INTEGER, filename CHAR(256))',
   "CREATE FUNCTION pg_last_copy_id() RETURNS INTEGER LANGUAGE SQL AS 'SELECT 7'",
+  "CREATE FUNCTION getdate() RETURNS timestamp AS 'SELECT localtimestamp' LANGUAGE sql",
+  "CREATE FUNCTION strtol(digits TEXT, base INTEGER) RETURNS BIGINT LANGUAGE SQL AS $$ SELECT ('x' || LPAD(digits, 16, '0'))::BIT(64)::BIGINT $$",
   `INSERT INTO stl_load_errors VALUES (7, 's3://udacity-dend/log_data/2018/11/2018-11-02-events.json', 12, 'ts', '{"ts":"soon"}', 'Invalid digit, Value ''s''', 1207)`,
   "INSERT INTO stl_load_commits VALUES (7, 's3://udacity-dend/log_data/2018/11/2018-11-02-events.json')",
 ];
@@ -57,22 +59,39 @@ describe.skipIf(!POSTGRES)(
       expect(run.status, run.stderr).toBe(0);
       const summary = JSON.parse(run.stdout);
       expect(summary.warehouse).toBe('redshift-data://cluster/sparkify-dwh/dwh?db_user=dwhuser');
-      expect(summary.songs).toMatchObject({ files: 1, staged: 0, rejected: 1 });
-      expect(summary.events).toMatchObject({ files: 1, staged: 0, rejected: 1 });
+      expect(summary.songs).toMatchObject({ files: { new: 1, changed: 0, unchanged: 0, removed: 0 }, staged: 0, rejected: 1 });
+      expect(summary.events).toMatchObject({ files: { new: 1, changed: 0, unchanged: 0, removed: 0 }, staged: 0, rejected: 1 });
       expect(summary.tables).toEqual({ songplays: 0, users: 0, songs: 0, artists: 0, time: 0 });
 
       const plan = await sparkify(['plan', '--source', 's3://udacity-dend', '--max-errors', '5', '--json']);
       expect(plan.status, plan.stderr).toBe(0);
       const steps = JSON.parse(plan.stdout) as { sql?: string; comment?: string }[];
-      const received = server.dataApi.received;
-      // The reject INSERT binds its values as Data API parameters (:p1 for $1); everything else is verbatim.
-      const asPlanned = received.map((statement) => statement.sql.replace(/:p(\d+)\b/g, '$$$1'));
-      const commit = asPlanned.lastIndexOf('COMMIT');
-      const sent = asPlanned.slice(0, commit + 1).filter((sql) => !/^SELECT COUNT\(\*\) AS n FROM "?staging_/.test(sql));
+      // The run lock goes first, on a session of its own; the run's statements follow on theirs.
+      const all = server.dataApi.received;
+      expect(all[0]!.sql).toMatch(/^CREATE TABLE IF NOT EXISTS sparkify_lock /);
+      const lockSession = all[0]!.session;
+      expect(lockSession).toBeDefined();
+      const received = all.filter((statement) => statement.session !== lockSession);
+      // The reject INSERT binds its values as Data API parameters (:p1 for $1); the run record's values are
+      // the run's own (the plan shows placeholders); everything else is verbatim.
+      const runRecordShape = (sql: string) => sql.replace(/^(INSERT INTO "?sparkify_runs"?[\s\S]*?VALUES )\([\s\S]*\)$/, '$1(...)');
+      const asPlanned = received.map((statement) => runRecordShape(statement.sql.replace(/:p(\d+)\b/g, '$$$1')));
+      // The publish ends with the run record and its COMMIT.
+      const commit = asPlanned.findIndex((sql) => /^INSERT INTO "?sparkify_runs"?/.test(sql)) + 1;
+      expect(asPlanned[commit]).toBe('COMMIT');
+      // What a run asks beyond the plan: its run id, the staged counts, the quality checks and the table
+      // counts, all reads; afterwards the check failures' own table.
+      const RUN_READS =
+        /^SELECT (COALESCE\(MAX\(run_id\), 0\) \+ 1 AS next|COUNT\(\*\) AS (n|failing_rows) FROM|\(SELECT COUNT\(\*\) FROM)/;
+      const sent = asPlanned.slice(0, commit + 1).filter((sql) => !RUN_READS.test(sql));
       // Not sent in this run: the per-slice INSERT (no plays to slice).
-      const planned = steps.filter((step) => step.sql !== undefined && !step.comment?.startsWith('Once per slice')).map((step) => step.sql);
+      const planned = steps
+        .filter((step) => step.sql !== undefined && !step.comment?.startsWith('Once per slice'))
+        .map((step) => runRecordShape(step.sql!));
       expect(sent).toEqual(planned);
-      expect(asPlanned.slice(commit + 1).every((sql) => sql.startsWith('SELECT'))).toBe(true);
+      expect(asPlanned.slice(commit + 1).every((sql) => sql.startsWith('SELECT') || /check_failures|^BEGIN$|^COMMIT$/.test(sql))).toBe(
+        true,
+      );
 
       const copies = received.flatMap((statement, index) => (statement.sql.startsWith('COPY ') ? [index] : []));
       expect(copies).toHaveLength(2);
