@@ -5,33 +5,19 @@
  * usual chain (AWS_PROFILE, ...). Region: SPARKIFY_LIVE_AWS_REGION, default us-west-2 (the bucket's).
  * Teardown runs even when a step fails.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliResult } from '../cli/run-cli.js';
 import { tempFolder } from '../support/test-warehouses.js';
+import { spawnSparkify } from './infra-test-support.js';
 
 const LIVE = process.env.SPARKIFY_LIVE_AWS === '1';
 const REGION = process.env.SPARKIFY_LIVE_AWS_REGION ?? 'us-west-2';
-const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
 const NAME = `sparkify-live-${randomBytes(3).toString('hex')}`;
 const cwd = tempFolder('sparkify-live-aws-');
 
 function sparkify(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, SPARKIFY_INFRA_POLL_SECONDS: '20' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      process.stderr.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return spawnSparkify(args, cwd, { ...process.env, SPARKIFY_INFRA_POLL_SECONDS: '20' }, { echoStderr: true });
 }
 
 const identity = ['--region', REGION, '--cluster-identifier', NAME, '--iam-role-name', NAME];

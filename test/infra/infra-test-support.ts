@@ -34,8 +34,21 @@ export function sparkifyOnAws(
 ): Promise<CliResult> {
   const merged: Record<string, string> = { PATH: process.env.PATH ?? '', ...HERMETIC_AWS, ...server.env(), ...env };
   for (const [name, value] of Object.entries(merged)) if (value === '') delete merged[name];
+  return spawnSparkify(args, cwd, merged, { timeoutMs: 60_000 });
+}
+
+/**
+ * Runs the built CLI with exactly `env`, collecting its output; `echoStderr` also shows its progress as it
+ * comes (the live test's long waits).
+ */
+export function spawnSparkify(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  options: { timeoutMs?: number; echoStderr?: boolean } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -43,6 +56,7 @@ export function sparkifyOnAws(
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
+      if (options.echoStderr) process.stderr.write(chunk);
     });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
