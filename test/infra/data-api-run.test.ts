@@ -5,6 +5,8 @@
  * PostgreSQL server (Redshift's COPY from S3 aside, which it records) and records them all. They must be the
  * statements `sparkify plan` prints, in order.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsServer, startAwsServer } from '../support/aws-server/aws-server.js';
@@ -128,6 +130,19 @@ describe.skipIf(!POSTGRES)(
       expect(failing.stderr.trim()).toMatch(
         /^sparkify: Query failed: Redshift \(redshift-data:\/\/cluster\/sparkify-dwh\/dwh\?db_user=dwhuser\) could not run the query: ERROR: relation "no_such_table" does not exist$/,
       );
+    });
+
+    it('sparkify report reads the star schema and the run history through the Data API, and writes nothing', async () => {
+      const before = server.dataApi.received.length;
+      const report = await sparkify(['report', '--out', 'report.html']);
+      expect(report.status, report.stderr).toBe(0);
+      const html = readFileSync(join(cwd, 'report.html'), 'utf8');
+      expect(html).toContain('<svg');
+      expect(html).toMatch(/redshift-data:\/\/cluster\/sparkify-dwh\/dwh/);
+      const sent = server.dataApi.received.slice(before).map((statement) => statement.sql);
+      expect(sent.some((sql) => /FROM "?sparkify_runs"?/.test(sql))).toBe(true);
+      // Reads only: the report sends its own SELECTs, nothing that writes.
+      expect(sent.filter((sql) => /^(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|COPY|TRUNCATE)\b/i.test(sql))).toEqual([]);
     });
   },
 );
