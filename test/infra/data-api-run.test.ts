@@ -125,6 +125,15 @@ describe.skipIf(!POSTGRES)(
       expect(query.status, query.stderr).toBe(0);
       expect(JSON.parse(query.stdout)).toEqual([{ t: '2018-11-21T21:56:47.796Z', n: 5, s: 'x', z: null, d: 1.5, errors: 2 }]);
 
+      // A second statement never runs: not the COMMIT that would end the read-only transaction, nor the DELETE.
+      const escaping = await sparkify(['query', 'SELECT 1 AS a; COMMIT; DELETE FROM load_errors']);
+      expect(escaping.status).toBe(1);
+      expect(escaping.stderr.trim()).toBe(
+        'sparkify: The query holds 3 statements; sparkify query runs exactly one: run them one at a time',
+      );
+      const still = await sparkify(['query', '--json', 'SELECT COUNT(*) AS errors FROM load_errors']);
+      expect(JSON.parse(still.stdout)).toEqual([{ errors: 2 }]);
+
       const failing = await sparkify(['query', 'SELECT * FROM no_such_table']);
       expect(failing.status).toBe(1);
       expect(failing.stderr.trim()).toMatch(

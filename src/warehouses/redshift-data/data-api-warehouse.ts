@@ -9,7 +9,8 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { SparkifyError, WarehouseError } from '../../errors.js';
 import { infraError } from '../../infra/infra-errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
-import { severalStatementsError } from '../query-table.js';
+import { noStatementError, severalStatementsError } from '../query-table.js';
+import { countStatements } from './statement-count.js';
 import { type CopySession, stageWithCopy } from '../redshift/redshift-copy-stager.js';
 import { RedshiftDialect } from '../redshift/redshift-dialect.js';
 import { acquireLeaseRunLock } from '../redshift/redshift-run-lock.js';
@@ -75,10 +76,14 @@ export class DataApiWarehouse implements Warehouse {
 
   /**
    * One statement of the user's, every column kept. On a read-only warehouse it runs inside
-   * `BEGIN READ ONLY ... ROLLBACK`, as over a connection; the Data API itself runs one statement per call.
+   * `BEGIN READ ONLY ... ROLLBACK`, as over a connection.
    */
   async queryTable(sql: string): Promise<QueryTable> {
     const readOnly = this.options.readOnly === true;
+    // Counted here too: a second statement must never run, least of all a COMMIT that ends BEGIN READ ONLY.
+    const count = await countStatements(sql);
+    if (count !== undefined && count > 1) throw severalStatementsError(count);
+    if (count === 0) throw noStatementError();
     if (readOnly) await this.send(this.main, 'BEGIN READ ONLY', 'start a read-only transaction');
     try {
       return await this.guard(() => this.main.runTable(sql), 'run the query', true);
