@@ -15,7 +15,8 @@ import { runReadCounts } from '../checks/check-definitions.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
-import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
@@ -78,7 +79,11 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   return withRunLock(settings.warehouse, lock, async (warehouse) => {
     // User checks are read before any data moves, so a broken check file stops the run at once.
     planChecks(warehouse.dialect, settings);
-    const storage = warehouse.intake.kind === 'warehouse-reads-storage';
+    const { intake } = warehouse;
+    // Staged loading (Redshift with --s3-staging): sparkify reads the files as on any warehouse, and the
+    // warehouse COPYs what it uploaded; the run is incremental like any other.
+    const staged = intake.kind === 'warehouse-reads-storage' && intake.openStaged && settings.storageLoad.mode === 'staged';
+    const storage = intake.kind === 'warehouse-reads-storage' && !staged;
     // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
@@ -104,7 +109,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       const loaded = storage
         ? // COPY must name the bucket's region, found once for both datasets.
           await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
-        : await stageBatch(warehouse, settings, options, timed);
+        : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
@@ -121,6 +126,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         maxErrors: settings.maxErrors,
         notes: settings.notes,
         match: settings.match,
+        ...(loaded.staging ? { staging: loaded.staging } : {}),
       };
       if (loaded.nothingNew) {
         const latest = await latestPublishingRun(warehouse);
@@ -221,10 +227,78 @@ interface LoadedBatch {
   readonly nothingNew: boolean;
   /** The publish rebuilds everything: a full refresh, or the first load. */
   readonly full: boolean;
+  /** Staged loading: what every COPY of the run read and what was uploaded. */
+  readonly staging?: RunSummary['staging'];
+}
+
+/** How the batch's rows enter the warehouse: its own intake and row writers, or staged loads. */
+interface BatchLoads {
+  open(table: TableSpec): Promise<StagingLoad>;
+  openWriter(table: TableSpec): Promise<TableWriter>;
+  /** What a staged load uploaded and COPYed (undefined for the warehouse's own loads). */
+  uploadsOf?(load: StagingLoad): StagedUploads | undefined;
+}
+
+/** The staged loads of a warehouse that reads storage and can stage (its settings' region found first). */
+async function openStaged(warehouse: Warehouse, settings: Settings): Promise<StagedLoads> {
+  if (warehouse.intake.kind !== 'warehouse-reads-storage' || !warehouse.intake.openStaged)
+    throw new Error(`${warehouse.description} has no staged loading`);
+  return warehouse.intake.openStaged(settings);
+}
+
+/** Loads that count what staged loads uploaded and COPYed, for the summary. */
+function tallied(staged: StagedLoads): BatchLoads & { total(): NonNullable<RunSummary['staging']> } {
+  const opened = new Map<object, () => StagedUploads>();
+  return {
+    open: async (table) => {
+      const load = await staged.open(table);
+      opened.set(load, () => load.uploads());
+      return load;
+    },
+    openWriter: async (table) => {
+      const writer = await staged.openWriter(table);
+      opened.set(writer, () => writer.uploads());
+      return writer;
+    },
+    uploadsOf: (load) => opened.get(load)?.(),
+    total: () => {
+      const all = [...opened.values()].map((uploads) => uploads());
+      return {
+        objects: all.reduce((sum, uploads) => sum + uploads.objects, 0),
+        bytes: all.reduce((sum, uploads) => sum + uploads.bytes, 0),
+        copies: all.filter((uploads) => uploads.manifest !== undefined).length,
+      };
+    },
+  };
 }
 
 /** Lists both datasets against the ledger and stages the files to load into the batch tables. */
-async function stageBatch(warehouse: Warehouse, settings: Settings, options: RunOptions, timed: Timed): Promise<LoadedBatch> {
+async function stageBatch(
+  warehouse: Warehouse,
+  settings: Settings,
+  options: RunOptions,
+  timed: Timed,
+  staged?: StagedLoads,
+): Promise<LoadedBatch> {
+  try {
+    return await stageBatchThrough(warehouse, settings, options, timed, staged);
+  } finally {
+    staged?.close();
+  }
+}
+
+async function stageBatchThrough(
+  warehouse: Warehouse,
+  settings: Settings,
+  options: RunOptions,
+  timed: Timed,
+  staged: StagedLoads | undefined,
+): Promise<LoadedBatch> {
+  const tally = staged ? tallied(staged) : undefined;
+  const loads: BatchLoads = tally ?? {
+    open: (table) => openStagingLoad(warehouse, table),
+    openWriter: (table) => warehouse.openWriter(table),
+  };
   await executeAll(warehouse, batchStatements(warehouse.dialect, 'create'));
   const songLedger = await readLedger(warehouse, 'songs');
   const eventLedger = await readLedger(warehouse, 'events');
@@ -235,8 +309,8 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
   const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged;
   const songLocation = await openLocation(settings.songData, settings.s3);
   const eventLocation = await openLocation(settings.logData, settings.s3);
-  const files = await warehouse.openWriter(BATCH_FILES);
-  const rejects = await warehouse.openWriter(BATCH_ERRORS);
+  const files = await loads.openWriter(BATCH_FILES);
+  const rejects = await loads.openWriter(BATCH_ERRORS);
   let songs: DatasetSummary;
   let events: DatasetSummary;
   try {
@@ -247,13 +321,21 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
       backfill: options.backfill,
     });
     songs = await timed('stage-songs', async () => {
-      const counts = await stage(warehouse, songSelection.location, { ...SONG_DATASET, table: BATCH_SONGS }, rejects, options.onProgress);
+      const counts = await stage(
+        warehouse,
+        loads,
+        songSelection.location,
+        { ...SONG_DATASET, table: BATCH_SONGS },
+        rejects,
+        options.onProgress,
+      );
       await songSelection.flush();
       return summarise(songLocation, counts, songSelection.counts);
     });
     events = await timed('stage-events', async () => {
       const counts = await stage(
         warehouse,
+        loads,
         eventSelection.location,
         { ...EVENT_DATASET, table: BATCH_EVENTS },
         rejects,
@@ -269,11 +351,16 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
   await files.finish();
   await rejects.finish();
   const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
-  return { songs, events, full, nothingNew: loadedFiles === 0 && !full };
+  return { songs, events, full, nothingNew: loadedFiles === 0 && !full, ...(tally ? { staging: tally.total() } : {}) };
 }
 
-function summarise(location: DataLocation, counts: StagedCounts & { stagedInWarehouse: number }, files: FileCounts): DatasetSummary {
+function summarise(
+  location: DataLocation,
+  counts: StagedCounts & { stagedInWarehouse: number; uploads?: StagedUploads },
+  files: FileCounts,
+): DatasetSummary {
   return {
+    ...(counts.uploads ? { stagedObjects: { objects: counts.uploads.objects, bytes: counts.uploads.bytes } } : {}),
     location: location.uri,
     files: { ...files },
     filesRead: counts.files,
@@ -287,12 +374,13 @@ function summarise(location: DataLocation, counts: StagedCounts & { stagedInWare
 
 async function stage(
   warehouse: Warehouse,
+  loads: BatchLoads,
   location: DataLocation,
   spec: DatasetSpec,
   rejects: TableWriter,
   onProgress: ProgressListener | undefined,
-): Promise<StagedCounts & { stagedInWarehouse: number }> {
-  const writer = await openStagingLoad(warehouse, spec.table);
+): Promise<StagedCounts & { stagedInWarehouse: number; uploads?: StagedUploads }> {
+  const writer = await loads.open(spec.table);
   let counts: StagedCounts;
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);
@@ -303,7 +391,8 @@ async function stage(
   // Reconcile against the warehouse itself, not only our own counters.
   const stagedInWarehouse = await countRows(warehouse, spec.table.name);
   assertReconciled({ dataset: spec.name, location: location.uri, ...counts, stagedInWarehouse });
-  return { ...counts, stagedInWarehouse };
+  const uploads = loads.uploadsOf?.(writer);
+  return { ...counts, stagedInWarehouse, ...(uploads ? { uploads } : {}) };
 }
 
 /**
