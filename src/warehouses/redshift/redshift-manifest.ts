@@ -6,6 +6,12 @@
 import type { TableSpec } from '../../schema/table-spec.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 
+/**
+ * Compressed bytes at which a staged object is cut (64 MiB): see redshift-staging-writer.ts and README
+ * "Redshift staged loading" for why.
+ */
+export const OBJECT_BYTES = 64 << 20;
+
 /** One object a manifest lists. */
 export interface ManifestEntry {
   readonly url: string;

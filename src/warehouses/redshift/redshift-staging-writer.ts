@@ -19,11 +19,8 @@ import type { TableSpec } from '../../schema/table-spec.js';
 import { CopyRowEncoder } from '../postgres/postgres-copy-format.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { StagedLoads, StagedObjectLoad, StagedUploads, StorageSettings, TableWriter } from '../warehouse.js';
-import { manifestJson, stagedCopySql, stagedObjectName, stagingPaths, type StagingPaths } from './redshift-manifest.js';
+import { OBJECT_BYTES, manifestJson, stagedCopySql, stagedObjectName, stagingPaths, type StagingPaths } from './redshift-manifest.js';
 import { StagingBucket } from './redshift-staging-bucket.js';
-
-/** Compressed bytes at which an object is cut (64 MiB). */
-export const OBJECT_BYTES = 64 << 20;
 
 // Level 1: measured about 4x faster than zlib's default 6 on staged CSV for a few percent more bytes;
 // compression must keep up with the staging workers (README "Redshift staged loading").
