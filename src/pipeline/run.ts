@@ -63,6 +63,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   if (options.fullRefresh && options.backfill)
     throw new ConfigError('--full-refresh reloads every day already: give it or --from/--to, not both');
   const mode: RunMode = options.fullRefresh ? 'full-refresh' : options.backfill ? 'backfill' : 'incremental';
+  const notes = [...settings.notes];
   const startedAt = new Date();
   const started = performance.now();
   const seconds: Partial<Record<StageName, number>> = {};
@@ -84,6 +85,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     // warehouse COPYs what it uploaded; the run is incremental like any other.
     const staged = intake.kind === 'warehouse-reads-storage' && intake.openStaged && settings.storageLoad.mode === 'staged';
     const storage = intake.kind === 'warehouse-reads-storage' && !staged;
+    if (storage) notes.push(DIRECT_COPY_NOTE);
     // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
@@ -124,7 +126,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         events: loaded.events,
         rejected,
         maxErrors: settings.maxErrors,
-        notes: settings.notes,
+        notes,
         match: settings.match,
         ...(loaded.staging ? { staging: loaded.staging } : {}),
       };
@@ -201,10 +203,15 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       totalSeconds: (performance.now() - started) / 1000,
       // maxRSS is in kilobytes.
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
-      notes: settings.notes,
+      notes,
     };
   }
 }
+
+/** Said on every run whose warehouse COPYs the source prefixes itself. */
+const DIRECT_COPY_NOTE =
+  'COPY read every object under the source prefixes (direct load, no staging location): this run is a full refresh; ' +
+  'give --s3-staging s3://bucket/prefix/ to load only new and changed files, staged';
 
 /** Drops and creates every table (staging, load_errors, star, ledger, runs), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
