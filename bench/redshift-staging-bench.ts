@@ -18,7 +18,7 @@ import { EVENT_DATASET, SONG_DATASET, stageDataset, type DatasetSpec } from '../
 import { openLocation } from '../src/sources/open-location.js';
 import type { StagingRow } from '../src/records/record-types.js';
 import { OBJECT_BYTES, stagingPaths } from '../src/warehouses/redshift/redshift-manifest.js';
-import { StagingBucket } from '../src/warehouses/redshift/redshift-staging-bucket.js';
+import { StagingBucket } from '../src/sources/s3/s3-staging-bucket.js';
 import { StagedObjectWriter } from '../src/warehouses/redshift/redshift-staging-writer.js';
 import type { TableWriter } from '../src/warehouses/warehouse.js';
 import { S3RVER_CREDENTIALS, startS3Server } from '../test/support/s3-server.js';

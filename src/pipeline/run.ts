@@ -19,6 +19,7 @@ import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } 
 import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
+import { StagingBucket } from '../sources/s3/s3-staging-bucket.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
@@ -250,7 +251,15 @@ interface BatchLoads {
 async function openStaged(warehouse: Warehouse, settings: Settings): Promise<StagedLoads> {
   if (warehouse.intake.kind !== 'warehouse-reads-storage' || !warehouse.intake.openStaged)
     throw new Error(`${warehouse.description} has no staged loading`);
-  return warehouse.intake.openStaged(settings);
+  const staging = settings.storageLoad.staging;
+  if (!staging) throw new ConfigError('Staged loading needs an S3 staging location: give --s3-staging s3://bucket/prefix/');
+  const store = await StagingBucket.open(staging, { endpoint: settings.s3.endpoint });
+  try {
+    return await warehouse.intake.openStaged(settings, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
 }
 
 /** Loads that count what staged loads uploaded and COPYed, for the summary. */

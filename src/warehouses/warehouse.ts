@@ -71,6 +71,22 @@ export interface StorageLoadSettings {
   readonly keep: boolean;
 }
 
+/**
+ * An S3 prefix that staged loads write to (`sources/s3/s3-staging-bucket.ts`), opened by the pipeline and
+ * handed to the warehouse, so the warehouse needs no S3 client of its own.
+ */
+export interface StagingStore {
+  /** The prefix, `s3://bucket/prefix/`. */
+  readonly location: string;
+  /** The bucket's region, which a COPY of its objects names. */
+  readonly region: string;
+  /** Writes `body` at the s3:// URL `url`. */
+  put(url: string, body: Buffer, contentType: string): Promise<void>;
+  /** Deletes the objects at `urls`. */
+  delete(urls: readonly string[]): Promise<void>;
+  close(): void;
+}
+
 /** What a staged load uploaded and COPY read, for the summary. */
 export interface StagedUploads {
   /** Objects COPY read (the manifest's entries). */
@@ -160,7 +176,7 @@ export type WarehouseIntake =
        * Staged loading (`settings.storageLoad.mode` is `staged`): loads that upload to the staging location
        * and COPY with a manifest, so the pipeline reads and checks the files as on any other warehouse.
        */
-      openStaged?(settings: StorageSettings): Promise<StagedLoads>;
+      openStaged?(settings: StorageSettings, store: StagingStore): Promise<StagedLoads>;
     };
 
 /** A connected warehouse. */

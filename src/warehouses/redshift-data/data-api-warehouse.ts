@@ -69,7 +69,7 @@ export class DataApiWarehouse implements Warehouse {
     kind: 'warehouse-reads-storage',
     stage: (dataset, settings) => this.stageFromStorage(dataset, settings),
     // Staged loading, as over a connection: the COPYs of the manifests run on the main session.
-    openStaged: (settings) => openRedshiftStagedLoads(settings, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
+    openStaged: (settings, store) => openRedshiftStagedLoads(settings, store, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
   };
 
   async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {

@@ -33,7 +33,7 @@ export function plannedStagedSteps(
     const paths = stagingPaths(staging, '<run>', table.name);
     return {
       dataset,
-      sql: stagedCopySql({ table, manifest: paths.manifest, iamRole }, dialect),
+      sql: stagedCopySql({ table, manifest: paths.manifest, iamRole, truncateColumns: table.name === BATCH_ERRORS.name }, dialect),
       comment:
         `${comment}\nObjects: ${paths.objects}part-0000.csv.gz, ... (gzip CSV, cut at ${OBJECT_BYTES >> 20} MiB compressed); manifest: ${paths.manifest}.\n` +
         "COPY names the staging bucket's own region (REGION '...'), asked of S3 when the run starts. " +

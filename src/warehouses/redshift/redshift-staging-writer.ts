@@ -16,12 +16,12 @@ import { finished } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { ConfigError, WarehouseError } from '../../errors.js';
 import type { StagingRow } from '../../records/record-types.js';
+import { BATCH_ERRORS } from '../../schema/ledger-tables.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import { CopyRowEncoder } from '../postgres/postgres-copy-format.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
-import type { StagedLoads, StagedObjectLoad, StagedUploads, StorageSettings, TableWriter } from '../warehouse.js';
+import type { StagedLoads, StagedObjectLoad, StagedUploads, StagingStore, StorageSettings, TableWriter } from '../warehouse.js';
 import { OBJECT_BYTES, manifestJson, stagedCopySql, stagedObjectName, stagingPaths, type StagingPaths } from './redshift-manifest.js';
-import { StagingBucket } from './redshift-staging-bucket.js';
 
 // Level 1: on M's events (1.5 million, 700 MB of JSON lines) read-check-upload took 6.8 s at level 1 and
 // 9.5 s at zlib's default 6, for 94 MB against 75 MB uploaded (README "Redshift staged loading"): the
@@ -31,7 +31,7 @@ const GZIP_LEVEL = 1;
 /** What a staged object load needs. */
 export interface StagedObjectOptions {
   readonly table: TableSpec;
-  readonly bucket: StagingBucket;
+  readonly bucket: StagingStore;
   readonly paths: StagingPaths;
   /** Runs the COPY statement (on the warehouse's session). */
   readonly copy: (sql: string) => Promise<void>;
@@ -189,10 +189,14 @@ export interface StagedLoadContext {
 }
 
 /**
- * The staged loads of one run: connects to the staging bucket once, and names the run's folder under the
- * staging prefix (a time stamp and a random tag, so two runs never share objects).
+ * The staged loads of one run, into `bucket` (the staging prefix, whose own region COPY names: it may differ
+ * from the source's); names the run's folder under the staging prefix (a time stamp and a random tag, so two runs never share objects).
  */
-export async function openRedshiftStagedLoads(settings: StorageSettings, context: StagedLoadContext): Promise<StagedLoads> {
+export async function openRedshiftStagedLoads(
+  settings: StorageSettings,
+  bucket: StagingStore,
+  context: StagedLoadContext,
+): Promise<StagedLoads> {
   const staging = settings.storageLoad?.staging;
   if (!staging) throw new ConfigError('Staged loading needs an S3 staging location: give --s3-staging s3://bucket/prefix/');
   const iamRole = settings.iamRole;
@@ -201,8 +205,6 @@ export async function openRedshiftStagedLoads(settings: StorageSettings, context
       "Redshift's COPY reads the staged objects as an IAM role the cluster may assume: set ARN in dwh.cfg's [IAM_ROLE] section or SPARKIFY_IAM_ROLE",
     );
   }
-  // The staging bucket's own region, found by the client factory: it may differ from the source's.
-  const bucket = await StagingBucket.open(staging, { endpoint: settings.s3.endpoint });
   const run = stagingRunTag();
   const objects = (table: TableSpec) =>
     new StagedObjectWriter({
@@ -210,7 +212,11 @@ export async function openRedshiftStagedLoads(settings: StorageSettings, context
       bucket,
       paths: stagingPaths(staging, run, table.name),
       copy: context.copy,
-      copySql: (manifest) => stagedCopySql({ table, manifest, iamRole, region: bucket.region }, context.dialect),
+      copySql: (manifest) =>
+        stagedCopySql(
+          { table, manifest, iamRole, region: bucket.region, truncateColumns: table.name === BATCH_ERRORS.name },
+          context.dialect,
+        ),
       keep: settings.storageLoad?.keep ?? false,
     });
   return {

@@ -74,7 +74,7 @@ export class RedshiftWarehouse extends PostgresWarehouse {
     kind: 'warehouse-reads-storage',
     stage: (dataset, settings) => this.copyFromStorage(dataset, settings),
     // Staged loading: sparkify reads and checks the files, COPY reads its objects through manifests.
-    openStaged: (settings) => openRedshiftStagedLoads(settings, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
+    openStaged: (settings, store) => openRedshiftStagedLoads(settings, store, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
   };
 
   /**

@@ -1,18 +1,21 @@
 /**
- * The S3 staging location of Redshift's staged loading: puts the compressed objects and manifests, and
- * deletes them after the COPY. One client for the run, made by the source's client factory (credentials
- * from the SDK's default chain, `--s3-endpoint` for S3-compatible stores, the bucket's own region).
+ * The S3 staging location of staged loading (Redshift's `--s3-staging`): puts the compressed objects and
+ * manifests, and deletes them after the COPY. One client for the run, made by the source's client factory
+ * (credentials from the SDK's default chain, `--s3-endpoint` for S3-compatible stores, the bucket's own
+ * region). The pipeline opens it and hands it to the warehouse as a `StagingStore`, so nothing under
+ * warehouses/ imports the S3 client.
  */
 import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SourceError } from '../../errors.js';
-import { connectToBucket, type BucketConnection } from '../../sources/s3/s3-client-factory.js';
-import { parseS3Uri } from '../../sources/s3/s3-location.js';
+import type { StagingStore } from '../../warehouses/warehouse.js';
+import { connectToBucket, type BucketConnection } from './s3-client-factory.js';
+import { parseS3Uri } from './s3-location.js';
 
 // S3's limit of keys per DeleteObjects request.
 const DELETE_BATCH = 1000;
 
 /** A staging prefix on S3, connected. */
-export class StagingBucket {
+export class StagingBucket implements StagingStore {
   private constructor(
     private readonly connection: BucketConnection,
     /** The staging prefix, `s3://bucket/prefix/`. */
