@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings, type Settings } from '../../src/config/settings.js';
 import { run } from '../../src/pipeline/run.js';
 import type { RunSummary } from '../../src/pipeline/run-summary.js';
+import { formatRunSummary } from '../../src/cli/summary-format.js';
 import { expectedStaging, inLoadOrder, loadedStaging } from '../support/staging-compare.js';
 import { snapshotLoadErrors, snapshotStar } from '../support/star-snapshot.js';
 import { registerRedshiftStandIn, type StandInLog } from '../support/redshift-standin.js';
@@ -154,6 +155,9 @@ describe.skipIf(!POSTGRES)(
       expect(summary.events.stagedObjects).toMatchObject({ objects: 1 });
       expect(summary.staging).toMatchObject({ objects: 4, copies: 4 });
       expect(summary.staging!.bytes).toBeGreaterThan(0);
+      expect(formatRunSummary(summary)).toMatch(
+        /\nstaged through S3: 4 COPY \.\.\. MANIFEST read 4 objects \(songs 1, events 1\), \d+(\.\d)? k?B uploaded\n/,
+      );
       // Deleted after the successful COPY.
       expect(await stagedKeys()).toEqual([]);
       // Nothing but manifest COPYs reached the warehouse: no COPY from the source prefix.
@@ -192,6 +196,7 @@ describe.skipIf(!POSTGRES)(
       const noop: RunSummary = await run({ settings: settingsFor(source, warehouse) });
       expect(noop.published).toBe(false);
       expect(noop.staging).toMatchObject({ objects: 0, copies: 0 });
+      expect(formatRunSummary(noop)).toContain('\nstaged through S3: nothing to upload, no COPY sent\n');
       expect(standIn.log.statements.slice(before).filter((sql) => /^\s*COPY\s/i.test(sql))).toEqual([]);
 
       cpSync(join(TINY, DAY_TWO), join(source, DAY_TWO));
