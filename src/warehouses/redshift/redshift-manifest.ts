@@ -57,11 +57,6 @@ export interface StagedCopyOptions {
   readonly iamRole: string;
   /** The staging bucket's region, when known (COPY otherwise assumes the cluster's). */
   readonly region?: string;
-  /**
-   * TRUNCATECOLUMNS: for load_errors only, whose raw_record holds a rejected record's whole text, which
-   * may be longer than the 65,535 bytes a Redshift VARCHAR can hold (records may reach 16 MiB).
-   */
-  readonly truncateColumns?: boolean;
 }
 
 /**
@@ -82,7 +77,6 @@ export function stagedCopySql(options: StagedCopyOptions, dialect: SqlDialect): 
     'GZIP',
     'EMPTYASNULL',
     "TIMEFORMAT 'auto'",
-    ...(options.truncateColumns ? ['TRUNCATECOLUMNS'] : []),
     'MAXERROR 0',
   ].join('\n');
 }

@@ -33,7 +33,7 @@ export function plannedStagedSteps(
     const paths = stagingPaths(staging, '<run>', table.name);
     return {
       dataset,
-      sql: stagedCopySql({ table, manifest: paths.manifest, iamRole, truncateColumns: table.name === BATCH_ERRORS.name }, dialect),
+      sql: stagedCopySql({ table, manifest: paths.manifest, iamRole }, dialect),
       comment:
         `${comment}\nObjects: ${paths.objects}part-0000.csv.gz, ... (gzip CSV, cut at ${OBJECT_BYTES >> 20} MiB compressed); manifest: ${paths.manifest}.\n` +
         "COPY names the staging bucket's own region (REGION '...'), asked of S3 when the run starts. " +
@@ -53,7 +53,7 @@ export function plannedStagedSteps(
           'with file, line and the whole raw text), and uploads the valid rows to the staging location. No rows: no upload, no COPY.',
       ),
     ),
-    copy(BATCH_ERRORS, last, "The run's rejected records, the same way (only when there are any)."),
+    copy(BATCH_ERRORS, last, "The run's rejected records, the same way (only when there are any; raw text kept up to 65,535 bytes)."),
     copy(BATCH_FILES, last, 'The ledger rows of the files read (location, size, change token, records), the same way.'),
   ];
 }

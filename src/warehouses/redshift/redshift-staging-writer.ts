@@ -16,7 +16,6 @@ import { finished } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { ConfigError, WarehouseError } from '../../errors.js';
 import type { StagingRow } from '../../records/record-types.js';
-import { BATCH_ERRORS } from '../../schema/ledger-tables.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import { CopyRowEncoder } from '../postgres/postgres-copy-format.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
@@ -151,10 +150,18 @@ export class StagedObjectWriter implements StagedObjectLoad {
   }
 }
 
+/**
+ * The most of a rejected record's raw text Redshift can keep: a VARCHAR holds 65,535 bytes, and COPY refuses
+ * a row over 4 MB, while a record may reach 16 MiB. Cut here, at a character boundary, so the COPY never
+ * fails on it.
+ */
+export const RAW_RECORD_BYTES = 65_535;
+
 /** A row writer (rejects, the file ledger) whose rows take the staged way: CSV, gzip, S3, manifest COPY. */
 export class StagedRowWriter implements TableWriter {
   readonly kind = 'rows';
   private readonly encoder: CopyRowEncoder;
+  private readonly rawColumn: number;
 
   constructor(
     table: TableSpec,
@@ -162,10 +169,21 @@ export class StagedRowWriter implements TableWriter {
   ) {
     // A rejected record's raw text may hold NUL: kept as the \u0000 escape, as on PostgreSQL.
     this.encoder = new CopyRowEncoder(table, 'escape');
+    this.rawColumn = table.columns.findIndex((column) => column.name === 'raw_record');
   }
 
   async write(rows: readonly StagingRow[]): Promise<void> {
-    if (rows.length > 0) await this.objects.add(this.encoder.encode(rows), rows.length);
+    if (rows.length === 0) return;
+    const fitting = this.rawColumn < 0 ? rows : rows.map((row) => this.clipped(row));
+    await this.objects.add(this.encoder.encode(fitting), rows.length);
+  }
+
+  private clipped(row: StagingRow): StagingRow {
+    const raw = row[this.rawColumn];
+    if (typeof raw !== 'string' || raw.length * 3 <= RAW_RECORD_BYTES || Buffer.byteLength(raw) <= RAW_RECORD_BYTES) return row;
+    const copy = [...row];
+    copy[this.rawColumn] = clipUtf8(raw, RAW_RECORD_BYTES);
+    return copy;
   }
 
   finish(): Promise<number> {
@@ -179,6 +197,16 @@ export class StagedRowWriter implements TableWriter {
   uploads(): StagedUploads {
     return this.objects.uploads();
   }
+}
+
+/** `text` cut to at most `bytes` bytes of UTF-8, never inside a character. */
+export function clipUtf8(text: string, bytes: number): string {
+  const encoded = Buffer.from(text, 'utf8');
+  if (encoded.length <= bytes) return text;
+  let end = bytes;
+  // Back to the start of a character: continuation bytes are 10xxxxxx.
+  while (end > 0 && (encoded[end]! & 0xc0) === 0x80) end -= 1;
+  return encoded.subarray(0, end).toString('utf8');
 }
 
 /** What opening a run's staged loads needs from the warehouse. */
@@ -212,11 +240,7 @@ export async function openRedshiftStagedLoads(
       bucket,
       paths: stagingPaths(staging, run, table.name),
       copy: context.copy,
-      copySql: (manifest) =>
-        stagedCopySql(
-          { table, manifest, iamRole, region: bucket.region, truncateColumns: table.name === BATCH_ERRORS.name },
-          context.dialect,
-        ),
+      copySql: (manifest) => stagedCopySql({ table, manifest, iamRole, region: bucket.region }, context.dialect),
       keep: settings.storageLoad?.keep ?? false,
     });
   return {
