@@ -31,6 +31,12 @@ export function withLoadOptions(command: Command): Command {
     .option('--s3-endpoint <url>', 'an S3-compatible endpoint (path-style addressing)')
     .addOption(new Option('--no-sign-request', 'read a public bucket without credentials'))
     .option('--s3-concurrency <n>', 'S3 objects fetched at once (default: 32)')
+    .option('--s3-staging <s3-prefix>', 'S3 prefix where Redshift runs stage their objects and manifests (s3://bucket/prefix/)')
+    .option(
+      '--redshift-load <mode>',
+      'Redshift: staged (sparkify reads, checks, uploads) or direct (COPY from the source) (default: staged with --s3-staging)',
+    )
+    .option('--keep-staging', 'keep the staged objects and manifests after a successful COPY')
     .option('--json', 'print the summary as JSON, with no progress display');
 }
 
@@ -64,6 +70,8 @@ const OPTION_SETTINGS: Readonly<Record<string, SettingKey>> = {
   checks: 'checks',
   minMatchRate: 'minMatchRate',
   match: 'match',
+  s3Staging: 's3Staging',
+  redshiftLoad: 'redshiftLoad',
 };
 
 const FLAG_NAMES: Readonly<Partial<Record<SettingKey, string>>> = {
@@ -80,6 +88,7 @@ export function settingsFromOptions(options: Record<string, unknown>): Settings 
   }
   // commander sets signRequest=false only when --no-sign-request is given.
   if (options.signRequest === false) given.noSignRequest = true;
+  if (options.keepStaging === true) given.keepStaging = true;
   return loadSettings({
     options: given,
     configFile: typeof options.config === 'string' ? options.config : undefined,

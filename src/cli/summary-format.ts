@@ -46,6 +46,15 @@ export function formatRunSummary(summary: RunSummary): string {
       `files removed from the source since they were loaded: ${removed}; their records stay until \`sparkify run --full-refresh\``,
     );
   }
+  if (summary.staging) {
+    const objects = (dataset: DatasetSummary) => dataset.stagedObjects?.objects ?? 0;
+    lines.push(
+      summary.staging.copies === 0
+        ? 'staged through S3: nothing to upload, no COPY sent'
+        : `staged through S3: ${summary.staging.copies} COPY ... MANIFEST read ${summary.staging.objects} objects ` +
+            `(songs ${objects(summary.songs)}, events ${objects(summary.events)}), ${formatBytes(summary.staging.bytes)} uploaded`,
+    );
+  }
   const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
   if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);
   lines.push(`time: ${summary.totalSeconds.toFixed(2)}s (${stages}); peak memory ${summary.peakMemoryMB} MB`);
@@ -68,4 +77,17 @@ function sourceRow(source: string, dataset: DatasetSummary): Record<string, unkn
     rejected: dataset.rejected,
     location: dataset.location,
   };
+}
+
+// 1234567 -> "1.2 MB" (decimal units, as S3 bills them).
+function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -36,6 +36,9 @@ const SPARKIFY_SECTION_KEYS: Readonly<Record<string, SettingKey>> = {
   CHECKS: 'checks',
   MIN_MATCH_RATE: 'minMatchRate',
   MATCH: 'match',
+  S3_STAGING: 's3Staging',
+  REDSHIFT_LOAD: 'redshiftLoad',
+  KEEP_STAGING: 'keepStaging',
 };
 
 /** What a dwh.cfg gives a run. */

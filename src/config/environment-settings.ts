@@ -20,6 +20,9 @@ const ENVIRONMENT_VARIABLES: Readonly<Record<string, SettingKey>> = {
   SPARKIFY_CHECKS: 'checks',
   SPARKIFY_MIN_MATCH_RATE: 'minMatchRate',
   SPARKIFY_MATCH: 'match',
+  SPARKIFY_S3_STAGING: 's3Staging',
+  SPARKIFY_REDSHIFT_LOAD: 'redshiftLoad',
+  SPARKIFY_KEEP_STAGING: 'keepStaging',
 };
 
 /** The setting layer made of the `SPARKIFY_*` variables set in `env`. */

@@ -19,7 +19,10 @@ export type SettingKey =
   | 's3Concurrency'
   | 'checks'
   | 'minMatchRate'
-  | 'match';
+  | 'match'
+  | 's3Staging'
+  | 'redshiftLoad'
+  | 'keepStaging';
 
 /** A raw value and its origin, such as `--max-errors`, `SPARKIFY_MAX_ERRORS` or `dwh.cfg [S3] LOG_DATA`. */
 export interface SettingValue {

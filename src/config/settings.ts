@@ -11,6 +11,7 @@ import { ConfigError } from '../errors.js';
 import { descriptorOf, warehouseDescriptors } from '../warehouses/warehouse-registry.js';
 import { MATCH_MODES, type MatchMode } from '../warehouses/sql/match-sql.js';
 import { DEFAULT_WAREHOUSE, parseWarehouseTarget, type WarehouseTarget } from '../warehouses/warehouse-target.js';
+import type { StorageLoadSettings } from '../warehouses/warehouse.js';
 import { readDwhConfig } from './dwh-config-file.js';
 import { environmentLayer } from './environment-settings.js';
 import { setIfPresent, type SettingKey, type SettingLayer, type SettingValue } from './setting-layer.js';
@@ -39,6 +40,8 @@ export interface Settings {
   readonly checks?: CheckFolderSetting;
   /** With `--min-match-rate`: a warning when a smaller share of songplays matches a song. */
   readonly minMatchRate?: number;
+  /** How a warehouse that reads S3 itself (Redshift) loads: staged through `--s3-staging`, or direct. */
+  readonly storageLoad: StorageLoadSettings;
 }
 
 /** Where user checks are read from, and whether the folder was named (then it must hold checks) or found. */
@@ -120,7 +123,24 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
     match: validated(pick('match'), MATCH_MODE, MATCH_MODES.join(' or ')) ?? 'exact',
     checks: checkFolder(pick('checks'), cwd),
     minMatchRate: validated(pick('minMatchRate'), SHARE, 'a number from 0 to 1'),
+    storageLoad: storageLoadSettings(pick),
   };
+}
+
+/**
+ * The staging location (`--s3-staging`, normalised to end in `/`), the load mode (`--redshift-load`: staged
+ * by default when a staging location is given, direct otherwise) and `--keep-staging`.
+ */
+function storageLoadSettings(pick: (key: SettingKey) => SettingValue | undefined): StorageLoadSettings {
+  const location = validated(pick('s3Staging'), S3_PREFIX, 'an S3 prefix such as s3://my-bucket/sparkify-staging/');
+  const staging = location === undefined ? undefined : location.endsWith('/') ? location : `${location}/`;
+  const mode = validated(pick('redshiftLoad'), LOAD_MODE, 'staged or direct') ?? (staging ? 'staged' : 'direct');
+  if (mode === 'staged' && !staging) {
+    throw new ConfigError(
+      `${pick('redshiftLoad')!.origin}: staged loading needs an S3 staging location: give --s3-staging s3://bucket/prefix/ (SPARKIFY_S3_STAGING, [SPARKIFY] S3_STAGING)`,
+    );
+  }
+  return { mode, ...(staging ? { staging } : {}), keep: validated(pick('keepStaging'), BOOLEAN, 'true or false') ?? false };
 }
 
 /** The named checks folder (resolved against `cwd`), or else `./checks` when it exists. */
@@ -203,6 +223,9 @@ const POSITIVE_NUMBER = z.string().regex(/^\d+$/).transform(Number).pipe(z.numbe
 const IAM_ROLE = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/);
 const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 const URL_TEXT = z.string().regex(/^https?:\/\/[^\s]+$/);
+// No quote or backslash: the location is spliced into COPY's text as a literal.
+const S3_PREFIX = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\\\s]*)?$/);
+const LOAD_MODE = z.enum(['staged', 'direct']);
 const MATCH_MODE = z.enum(MATCH_MODES as [MatchMode, ...MatchMode[]]);
 const SHARE = z
   .string()

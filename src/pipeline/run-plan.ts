@@ -56,7 +56,10 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
     ? await (await import('../sources/s3/bucket-region.js')).withSourceRegion(given)
     : given;
   // The descriptor loads only its own dialect and SQL builders, never a driver.
-  const { dialect, staging, storage = false } = await descriptorOf(settings.warehouse).planner(settings.warehouse);
+  const planner = await descriptorOf(settings.warehouse).planner(settings.warehouse);
+  const { dialect, staging } = planner;
+  // Staged loading reads the files as on any warehouse: batch tables, a ledger, an incremental publish.
+  const storage = (planner.storage ?? false) && !(planner.stagedLoading && settings.storageLoad.mode === 'staged');
   const stageOf = (name: DatasetSpec['name']) => DATASETS.find((dataset) => dataset.name === name)!.stage;
   const kind = storage || options.fullRefresh ? 'full' : 'incremental';
   const publish = publishStatements(dialect, { kind, records: storage ? 'staging' : 'batch', match: settings.match }).map(

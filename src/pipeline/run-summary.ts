@@ -24,6 +24,16 @@ export interface DatasetSummary {
   readonly rejected: number;
   /** Files below the location passed over because they are not `.json`. */
   readonly skippedFiles: number;
+  /** Staged loading (Redshift with --s3-staging): objects the COPY of this dataset read, bytes uploaded. */
+  readonly stagedObjects?: StagedObjectCounts;
+}
+
+/** What staged loading uploaded and COPY read through manifests. */
+export interface StagedObjectCounts {
+  /** Objects COPY read. */
+  readonly objects: number;
+  /** Bytes uploaded to the staging location (objects and manifests). */
+  readonly bytes: number;
 }
 
 /** The outcome of a run (or an `etl`). */
@@ -53,6 +63,11 @@ export interface RunSummary {
   readonly checks?: CheckReport;
   /** Records this run rejected, now in `load_errors`. */
   readonly rejected: number;
+  /**
+   * Staged loading: every COPY of the run (staging rows, rejects, the file ledger) together, and how many
+   * COPYs ran (none on a run with nothing new).
+   */
+  readonly staging?: StagedObjectCounts & { readonly copies: number };
   readonly maxErrors: number;
   /** Seconds per stage. */
   readonly seconds: Readonly<Partial<Record<StageName, number>>>;

@@ -15,9 +15,11 @@ import { runReadCounts } from '../checks/check-definitions.js';
 import { openLocation } from '../sources/open-location.js';
 import type { DataLocation } from '../sources/source.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
-import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
+import { StagingBucket } from '../sources/s3/s3-staging-bucket.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
@@ -62,6 +64,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   if (options.fullRefresh && options.backfill)
     throw new ConfigError('--full-refresh reloads every day already: give it or --from/--to, not both');
   const mode: RunMode = options.fullRefresh ? 'full-refresh' : options.backfill ? 'backfill' : 'incremental';
+  const notes = [...settings.notes];
   const startedAt = new Date();
   const started = performance.now();
   const seconds: Partial<Record<StageName, number>> = {};
@@ -78,7 +81,12 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   return withRunLock(settings.warehouse, lock, async (warehouse) => {
     // User checks are read before any data moves, so a broken check file stops the run at once.
     planChecks(warehouse.dialect, settings);
-    const storage = warehouse.intake.kind === 'warehouse-reads-storage';
+    const { intake } = warehouse;
+    // Staged loading (Redshift with --s3-staging): sparkify reads the files as on any warehouse, and the
+    // warehouse COPYs what it uploaded; the run is incremental like any other.
+    const staged = intake.kind === 'warehouse-reads-storage' && intake.openStaged && settings.storageLoad.mode === 'staged';
+    const storage = intake.kind === 'warehouse-reads-storage' && !staged;
+    if (storage) notes.push(DIRECT_COPY_NOTE);
     // COPY from the source prefix reads every file: such a run is a full refresh whatever was asked.
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
@@ -104,7 +112,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       const loaded = storage
         ? // COPY must name the bucket's region, found once for both datasets.
           await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
-        : await stageBatch(warehouse, settings, options, timed);
+        : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
@@ -119,8 +127,9 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         events: loaded.events,
         rejected,
         maxErrors: settings.maxErrors,
-        notes: settings.notes,
+        notes,
         match: settings.match,
+        ...(loaded.staging ? { staging: loaded.staging } : {}),
       };
       if (loaded.nothingNew) {
         const latest = await latestPublishingRun(warehouse);
@@ -195,10 +204,15 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       totalSeconds: (performance.now() - started) / 1000,
       // maxRSS is in kilobytes.
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
-      notes: settings.notes,
+      notes,
     };
   }
 }
+
+/** Said on every run whose warehouse COPYs the source prefixes itself. */
+const DIRECT_COPY_NOTE =
+  'COPY read every object under the source prefixes (direct load, no staging location): this run is a full refresh; ' +
+  'give --s3-staging s3://bucket/prefix/ to load only new and changed files, staged';
 
 /** Drops and creates every table (staging, load_errors, star, ledger, runs), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
@@ -221,10 +235,86 @@ interface LoadedBatch {
   readonly nothingNew: boolean;
   /** The publish rebuilds everything: a full refresh, or the first load. */
   readonly full: boolean;
+  /** Staged loading: what every COPY of the run read and what was uploaded. */
+  readonly staging?: RunSummary['staging'];
+}
+
+/** How the batch's rows enter the warehouse: its own intake and row writers, or staged loads. */
+interface BatchLoads {
+  open(table: TableSpec): Promise<StagingLoad>;
+  openWriter(table: TableSpec): Promise<TableWriter>;
+  /** What a staged load uploaded and COPYed (undefined for the warehouse's own loads). */
+  uploadsOf?(load: StagingLoad): StagedUploads | undefined;
+}
+
+/** The staged loads of a warehouse that reads storage and can stage (its settings' region found first). */
+async function openStaged(warehouse: Warehouse, settings: Settings): Promise<StagedLoads> {
+  if (warehouse.intake.kind !== 'warehouse-reads-storage' || !warehouse.intake.openStaged)
+    throw new Error(`${warehouse.description} has no staged loading`);
+  const staging = settings.storageLoad.staging;
+  if (!staging) throw new ConfigError('Staged loading needs an S3 staging location: give --s3-staging s3://bucket/prefix/');
+  const store = await StagingBucket.open(staging, { endpoint: settings.s3.endpoint });
+  try {
+    return await warehouse.intake.openStaged(settings, store);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** Loads that count what staged loads uploaded and COPYed, for the summary. */
+function tallied(staged: StagedLoads): BatchLoads & { total(): NonNullable<RunSummary['staging']> } {
+  const opened = new Map<object, () => StagedUploads>();
+  return {
+    open: async (table) => {
+      const load = await staged.open(table);
+      opened.set(load, () => load.uploads());
+      return load;
+    },
+    openWriter: async (table) => {
+      const writer = await staged.openWriter(table);
+      opened.set(writer, () => writer.uploads());
+      return writer;
+    },
+    uploadsOf: (load) => opened.get(load)?.(),
+    total: () => {
+      const all = [...opened.values()].map((uploads) => uploads());
+      return {
+        objects: all.reduce((sum, uploads) => sum + uploads.objects, 0),
+        bytes: all.reduce((sum, uploads) => sum + uploads.bytes, 0),
+        copies: all.filter((uploads) => uploads.manifest !== undefined).length,
+      };
+    },
+  };
 }
 
 /** Lists both datasets against the ledger and stages the files to load into the batch tables. */
-async function stageBatch(warehouse: Warehouse, settings: Settings, options: RunOptions, timed: Timed): Promise<LoadedBatch> {
+async function stageBatch(
+  warehouse: Warehouse,
+  settings: Settings,
+  options: RunOptions,
+  timed: Timed,
+  staged?: StagedLoads,
+): Promise<LoadedBatch> {
+  try {
+    return await stageBatchThrough(warehouse, settings, options, timed, staged);
+  } finally {
+    staged?.close();
+  }
+}
+
+async function stageBatchThrough(
+  warehouse: Warehouse,
+  settings: Settings,
+  options: RunOptions,
+  timed: Timed,
+  staged: StagedLoads | undefined,
+): Promise<LoadedBatch> {
+  const tally = staged ? tallied(staged) : undefined;
+  const loads: BatchLoads = tally ?? {
+    open: (table) => openStagingLoad(warehouse, table),
+    openWriter: (table) => warehouse.openWriter(table),
+  };
   await executeAll(warehouse, batchStatements(warehouse.dialect, 'create'));
   const songLedger = await readLedger(warehouse, 'songs');
   const eventLedger = await readLedger(warehouse, 'events');
@@ -235,8 +325,8 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
   const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged;
   const songLocation = await openLocation(settings.songData, settings.s3);
   const eventLocation = await openLocation(settings.logData, settings.s3);
-  const files = await warehouse.openWriter(BATCH_FILES);
-  const rejects = await warehouse.openWriter(BATCH_ERRORS);
+  const files = await loads.openWriter(BATCH_FILES);
+  const rejects = await loads.openWriter(BATCH_ERRORS);
   let songs: DatasetSummary;
   let events: DatasetSummary;
   try {
@@ -247,13 +337,21 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
       backfill: options.backfill,
     });
     songs = await timed('stage-songs', async () => {
-      const counts = await stage(warehouse, songSelection.location, { ...SONG_DATASET, table: BATCH_SONGS }, rejects, options.onProgress);
+      const counts = await stage(
+        warehouse,
+        loads,
+        songSelection.location,
+        { ...SONG_DATASET, table: BATCH_SONGS },
+        rejects,
+        options.onProgress,
+      );
       await songSelection.flush();
       return summarise(songLocation, counts, songSelection.counts);
     });
     events = await timed('stage-events', async () => {
       const counts = await stage(
         warehouse,
+        loads,
         eventSelection.location,
         { ...EVENT_DATASET, table: BATCH_EVENTS },
         rejects,
@@ -269,11 +367,16 @@ async function stageBatch(warehouse: Warehouse, settings: Settings, options: Run
   await files.finish();
   await rejects.finish();
   const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
-  return { songs, events, full, nothingNew: loadedFiles === 0 && !full };
+  return { songs, events, full, nothingNew: loadedFiles === 0 && !full, ...(tally ? { staging: tally.total() } : {}) };
 }
 
-function summarise(location: DataLocation, counts: StagedCounts & { stagedInWarehouse: number }, files: FileCounts): DatasetSummary {
+function summarise(
+  location: DataLocation,
+  counts: StagedCounts & { stagedInWarehouse: number; uploads?: StagedUploads },
+  files: FileCounts,
+): DatasetSummary {
   return {
+    ...(counts.uploads ? { stagedObjects: { objects: counts.uploads.objects, bytes: counts.uploads.bytes } } : {}),
     location: location.uri,
     files: { ...files },
     filesRead: counts.files,
@@ -287,12 +390,13 @@ function summarise(location: DataLocation, counts: StagedCounts & { stagedInWare
 
 async function stage(
   warehouse: Warehouse,
+  loads: BatchLoads,
   location: DataLocation,
   spec: DatasetSpec,
   rejects: TableWriter,
   onProgress: ProgressListener | undefined,
-): Promise<StagedCounts & { stagedInWarehouse: number }> {
-  const writer = await openStagingLoad(warehouse, spec.table);
+): Promise<StagedCounts & { stagedInWarehouse: number; uploads?: StagedUploads }> {
+  const writer = await loads.open(spec.table);
   let counts: StagedCounts;
   try {
     counts = await stageDataset(location, spec, writer, rejects, onProgress);
@@ -303,7 +407,8 @@ async function stage(
   // Reconcile against the warehouse itself, not only our own counters.
   const stagedInWarehouse = await countRows(warehouse, spec.table.name);
   assertReconciled({ dataset: spec.name, location: location.uri, ...counts, stagedInWarehouse });
-  return { ...counts, stagedInWarehouse };
+  const uploads = loads.uploadsOf?.(writer);
+  return { ...counts, stagedInWarehouse, ...(uploads ? { uploads } : {}) };
 }
 
 /**

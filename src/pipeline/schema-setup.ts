@@ -29,7 +29,8 @@ export function resetSchemaStatements(dialect: SqlDialect): { statements: string
 
 /**
  * Statements that start a run: every table created if missing. With `storage` (a warehouse that COPYs the
- * whole source into staging itself), staging and load_errors are recreated empty first.
+ * whole source into staging itself), staging and load_errors are recreated empty first, and the ledger of
+ * files is emptied.
  */
 export function prepareLoadStatements(dialect: SqlDialect, options: { storage: boolean } = { storage: false }): string[] {
   const fresh = options.storage
@@ -38,7 +39,10 @@ export function prepareLoadStatements(dialect: SqlDialect, options: { storage: b
         ...LOAD_TABLES.map((table) => dialect.createTable(table, { ifNotExists: false })),
       ]
     : LOAD_TABLES.map((table) => dialect.createTable(table, { ifNotExists: true }));
-  return [...fresh, ...[...STAR_TABLES, ...LEDGER_TABLES].map((table) => dialect.createTable(table, { ifNotExists: true }))];
+  const created = [...fresh, ...[...STAR_TABLES, ...LEDGER_TABLES].map((table) => dialect.createTable(table, { ifNotExists: true }))];
+  // Staging is rebuilt from the whole source, without a file per row: a ledger left by earlier staged runs
+  // would no longer describe it, so it is emptied, and the next staged run loads everything again.
+  return options.storage ? [...created, `DELETE FROM ${dialect.quote(SPARKIFY_FILES.name)}`] : created;
 }
 
 /** Statements that create the batch tables empty (dropping a dead run's), or drop them after a publish. */

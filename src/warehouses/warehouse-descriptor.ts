@@ -25,6 +25,11 @@ export interface WarehousePlanner {
   staging(settings: StorageSettings, datasets: readonly StagingDataset[]): PlannedStagingStep[];
   /** The warehouse COPYs the whole source into staging itself: no batch, no ledger, a full publish. */
   readonly storage?: boolean;
+  /**
+   * With `storage`: the warehouse can also load staged through S3 (Redshift's `--s3-staging`); a run whose
+   * settings ask for it is then planned as an incremental run with batch tables and a ledger.
+   */
+  readonly stagedLoading?: boolean;
 }
 
 /** A kind of warehouse; see the module comment. `T` is the target its `parse` returns. */

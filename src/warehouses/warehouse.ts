@@ -52,8 +52,65 @@ export interface StorageSettings {
   readonly bundledSample: boolean;
   readonly maxErrors: number;
   readonly iamRole?: string;
-  /** The S3 source's region, and where that came from (for the plan). */
-  readonly s3: { readonly region?: string; readonly regionOrigin?: string };
+  /** The S3 source's region, and where that came from (for the plan); the endpoint of an S3-compatible store. */
+  readonly s3: { readonly region?: string; readonly regionOrigin?: string; readonly endpoint?: string };
+  /** Staged or direct loading through an S3 staging location (absent: direct, no staging location). */
+  readonly storageLoad?: StorageLoadSettings;
+}
+
+/**
+ * How a warehouse that reads S3 itself (Redshift) loads: `staged` (sparkify reads and checks the files and
+ * uploads the valid rows as a few large objects to `staging`, which COPY reads through a manifest) or
+ * `direct` (COPY reads the source's own objects).
+ */
+export interface StorageLoadSettings {
+  readonly mode: 'direct' | 'staged';
+  /** The S3 prefix, ending in `/`, for staged objects and manifests. */
+  readonly staging?: string;
+  /** Keep the staged objects and manifests after a successful COPY (`--keep-staging`). */
+  readonly keep: boolean;
+}
+
+/**
+ * An S3 prefix that staged loads write to (`sources/s3/s3-staging-bucket.ts`), opened by the pipeline and
+ * handed to the warehouse, so the warehouse needs no S3 client of its own.
+ */
+export interface StagingStore {
+  /** The prefix, `s3://bucket/prefix/`. */
+  readonly location: string;
+  /** The bucket's region, which a COPY of its objects names. */
+  readonly region: string;
+  /** Writes `body` at the s3:// URL `url`. */
+  put(url: string, body: Buffer, contentType: string): Promise<void>;
+  /** Deletes the objects at `urls`. */
+  delete(urls: readonly string[]): Promise<void>;
+  close(): void;
+}
+
+/** What a staged load uploaded and COPY read, for the summary. */
+export interface StagedUploads {
+  /** Objects COPY read (the manifest's entries). */
+  readonly objects: number;
+  /** Bytes uploaded: the compressed objects and the manifest. */
+  readonly bytes: number;
+  /** The manifest COPY read, when it ran. */
+  readonly manifest?: string;
+}
+
+/** A CSV chunk load that goes through S3 staging objects; `uploads()` is final once `finish` resolved. */
+export interface StagedObjectLoad extends CsvChunkLoad {
+  uploads(): StagedUploads;
+}
+
+/**
+ * The loads of one staged run: staging rows as CSV chunks from the workers, and row writers (rejects, the
+ * file ledger) whose rows take the same way, each COPYed with a manifest when it finishes.
+ */
+export interface StagedLoads {
+  open(table: TableSpec): Promise<StagedObjectLoad>;
+  openWriter(table: TableSpec): Promise<TableWriter & { uploads(): StagedUploads }>;
+  /** Ends the staging location's client, once every load has finished or aborted. */
+  close(): void;
 }
 
 /** What every open load has: `finish` makes its rows durable, `abort` gives them up. */
@@ -115,6 +172,11 @@ export type WarehouseIntake =
       readonly kind: 'warehouse-reads-storage';
       /** Loads `dataset` into its staging table and its rejected records into load_errors. */
       stage(dataset: StagingDataset, settings: StorageSettings): Promise<StorageStageResult>;
+      /**
+       * Staged loading (`settings.storageLoad.mode` is `staged`): loads that upload to the staging location
+       * and COPY with a manifest, so the pipeline reads and checks the files as on any other warehouse.
+       */
+      openStaged?(settings: StorageSettings, store: StagingStore): Promise<StagedLoads>;
     };
 
 /** A connected warehouse. */

@@ -14,6 +14,7 @@ import { countStatements } from './statement-count.js';
 import { type CopySession, stageWithCopy } from '../redshift/redshift-copy-stager.js';
 import { RedshiftDialect } from '../redshift/redshift-dialect.js';
 import { acquireLeaseRunLock } from '../redshift/redshift-run-lock.js';
+import { openRedshiftStagedLoads } from '../redshift/redshift-staging-writer.js';
 import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import type {
@@ -68,6 +69,8 @@ export class DataApiWarehouse implements Warehouse {
   readonly intake: WarehouseIntake = {
     kind: 'warehouse-reads-storage',
     stage: (dataset, settings) => this.stageFromStorage(dataset, settings),
+    // Staged loading, as over a connection: the COPYs of the manifests run on the main session.
+    openStaged: (settings, store) => openRedshiftStagedLoads(settings, store, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
   };
 
   async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {

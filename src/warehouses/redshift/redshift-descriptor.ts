@@ -26,37 +26,41 @@ export const redshiftWarehouse: WarehouseDescriptor<ServerTarget> = {
 
 /** Redshift's dialect and COPY staging, planned from the settings alone (the Data API warehouse shares it). */
 export async function redshiftPlanner(): Promise<WarehousePlanner> {
-  const [{ RedshiftDialect }, { copyRegionOrigin, insertLoadErrorsSql, redshiftStagingSql }] = await Promise.all([
+  const [{ RedshiftDialect }, { copyRegionOrigin, insertLoadErrorsSql, redshiftStagingSql }, { plannedStagedSteps }] = await Promise.all([
     import('./redshift-dialect.js'),
     import('./redshift-copy-sql.js'),
+    import('./redshift-staged-plan.js'),
   ]);
   const dialect = new RedshiftDialect();
   return {
     dialect,
     storage: true,
+    stagedLoading: true,
     staging: (settings, datasets) =>
-      datasets.flatMap((dataset): PlannedStagingStep[] => {
-        const sql = redshiftStagingSql(dataset, settings, dialect);
-        return [
-          {
-            dataset: dataset.name,
-            sql: sql.copy,
-            comment:
-              `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.\n` +
-              copyRegionOrigin(settings),
-          },
-          { dataset: dataset.name, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
-          {
-            dataset: dataset.name,
-            sql: sql.readErrors,
-            comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").',
-          },
-          {
-            dataset: dataset.name,
-            sql: insertLoadErrorsSql(1, dialect),
-            comment: `Only when there were rejects: they go into ${LOAD_ERRORS.name}, many rows per INSERT.`,
-          },
-        ];
-      }),
+      settings.storageLoad?.mode === 'staged'
+        ? plannedStagedSteps(settings, datasets, dialect)
+        : datasets.flatMap((dataset): PlannedStagingStep[] => {
+            const sql = redshiftStagingSql(dataset, settings, dialect);
+            return [
+              {
+                dataset: dataset.name,
+                sql: sql.copy,
+                comment:
+                  `The cluster reads every object under ${sql.source} itself, in parallel across its slices, as IAM role ${sql.iamRole}.\n` +
+                  copyRegionOrigin(settings),
+              },
+              { dataset: dataset.name, sql: sql.countFiles, comment: 'How many files that COPY loaded, for the summary.' },
+              {
+                dataset: dataset.name,
+                sql: sql.readErrors,
+                comment: 'The records that COPY rejected, read back (the count is the run summary\'s "rejected").',
+              },
+              {
+                dataset: dataset.name,
+                sql: insertLoadErrorsSql(1, dialect),
+                comment: `Only when there were rejects: they go into ${LOAD_ERRORS.name}, many rows per INSERT.`,
+              },
+            ];
+          }),
   };
 }

@@ -25,6 +25,7 @@ import type {
 import type { ServerTarget } from '../postgres/postgres-target.js';
 import { stageWithCopy, type CopySession } from './redshift-copy-stager.js';
 import { RedshiftDialect } from './redshift-dialect.js';
+import { openRedshiftStagedLoads } from './redshift-staging-writer.js';
 import { acquireLeaseRunLock } from './redshift-run-lock.js';
 import { redshiftConnectError } from './redshift-errors.js';
 
@@ -72,6 +73,8 @@ export class RedshiftWarehouse extends PostgresWarehouse {
   override readonly intake: WarehouseIntake = {
     kind: 'warehouse-reads-storage',
     stage: (dataset, settings) => this.copyFromStorage(dataset, settings),
+    // Staged loading: sparkify reads and checks the files, COPY reads its objects through manifests.
+    openStaged: (settings, store) => openRedshiftStagedLoads(settings, store, { dialect: this.dialect, copy: (sql) => this.execute(sql) }),
   };
 
   /**

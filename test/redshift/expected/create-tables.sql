@@ -179,3 +179,6 @@ CREATE TABLE IF NOT EXISTS sparkify_runs (
   PRIMARY KEY (run_id)
 )
 SORTKEY (run_id);
+
+-- The ledger left by earlier staged runs no longer describes staging: emptied.
+DELETE FROM sparkify_files;

@@ -1,0 +1,111 @@
+/**
+ * The staged object writer against the loopback s3rver: chunks arriving from several workers at once are
+ * cut into objects at the size limit without mixing two objects, every row lands in exactly one object,
+ * the manifest lists each object with its real size and the COPY gets the manifest; with no rows nothing is
+ * uploaded and no COPY sent; an abort deletes what was uploaded. (Deletion after a successful COPY is
+ * checked end to end in redshift-staged-load.test.ts.)
+ */
+import { gunzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_EVENTS } from '../../src/schema/ledger-tables.js';
+import { StagingBucket } from '../../src/sources/s3/s3-staging-bucket.js';
+import { stagingPaths } from '../../src/warehouses/redshift/redshift-manifest.js';
+import { StagedObjectWriter } from '../../src/warehouses/redshift/redshift-staging-writer.js';
+import { serverEnv, useAwsEnv } from '../s3/aws-test-env.js';
+import { startS3Server, type S3TestServer } from '../support/s3-server.js';
+
+describe('StagedObjectWriter', { timeout: 60_000 }, () => {
+  let s3: S3TestServer;
+  let bucket: StagingBucket;
+  let restoreEnv: () => void;
+  beforeAll(async () => {
+    s3 = await startS3Server(['stage-unit']);
+    restoreEnv = useAwsEnv(serverEnv(s3.endpoint));
+    bucket = await StagingBucket.open('s3://stage-unit/p/', { endpoint: s3.endpoint });
+  });
+  afterAll(async () => {
+    bucket?.close();
+    restoreEnv?.();
+    await s3?.stop();
+  });
+
+  const keys = async () => ((await s3.client.send(new ListObjectsV2Command({ Bucket: 'stage-unit' }))).Contents ?? []).map((o) => o.Key!);
+  const read = async (key: string) =>
+    Buffer.from(await (await s3.client.send(new GetObjectCommand({ Bucket: 'stage-unit', Key: key }))).Body!.transformToByteArray());
+  // Incompressible-ish rows, so the compressed size passes the small limit quickly.
+  const chunk = (n: number) =>
+    Buffer.from(Array.from({ length: 50 }, (_, i) => `"${n}-${i}",${Math.random().toString(36).repeat(8)}\n`).join(''));
+
+  it('cuts concurrent chunks into whole objects, each row in exactly one, all listed in the manifest with their sizes', async () => {
+    const copies: string[] = [];
+    const paths = stagingPaths(bucket.location, 'run-unit', BATCH_EVENTS.name);
+    const writer = new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths,
+      copy: async (sql) => {
+        copies.push(sql);
+      },
+      copySql: (manifest) => `COPY FROM '${manifest}'`,
+      keep: true,
+      objectBytes: 16 << 10,
+    });
+    const chunks = Array.from({ length: 200 }, (_, n) => chunk(n));
+    // Four "workers" adding at once.
+    await Promise.all(
+      [0, 1, 2, 3].map(async (lane) => {
+        for (let n = lane; n < chunks.length; n += 4) await writer.add(chunks[n]!, 50);
+      }),
+    );
+    expect(await writer.finish()).toBe(10_000);
+    expect(copies).toEqual([`COPY FROM '${paths.manifest}'`]);
+    const manifest = JSON.parse((await read(`p/run-unit/${BATCH_EVENTS.name}.manifest`)).toString('utf8')) as {
+      entries: { url: string; mandatory: boolean; meta: { content_length: number } }[];
+    };
+    expect(manifest.entries.length).toBeGreaterThan(3);
+    expect(manifest.entries.length).toBeLessThan(200);
+    expect(writer.uploads().objects).toBe(manifest.entries.length);
+    const lines: string[] = [];
+    for (const [index, entry] of manifest.entries.entries()) {
+      expect(entry.url).toBe(`${paths.objects}part-${String(index).padStart(4, '0')}.csv.gz`);
+      expect(entry.mandatory).toBe(true);
+      const body = await read(entry.url.replace('s3://stage-unit/', ''));
+      expect(body.length).toBe(entry.meta.content_length);
+      lines.push(...gunzipSync(body).toString('utf8').trimEnd().split('\n'));
+    }
+    const expected = chunks.flatMap((c) => c.toString('utf8').trimEnd().split('\n'));
+    expect(lines.sort()).toEqual(expected.sort());
+    expect((await keys()).length).toBe(manifest.entries.length + 1);
+    for (const key of await keys()) await s3.deleteObject('stage-unit', key);
+  });
+
+  it('sends no COPY and uploads nothing without rows; abort deletes what was uploaded', async () => {
+    const empty = new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths: stagingPaths(bucket.location, 'run-empty', BATCH_EVENTS.name),
+      copy: async () => {
+        throw new Error('no COPY expected');
+      },
+      copySql: () => 'COPY',
+      keep: false,
+    });
+    expect(await empty.finish()).toBe(0);
+    expect(empty.uploads()).toEqual({ objects: 0, bytes: 0 });
+
+    const aborted = new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths: stagingPaths(bucket.location, 'run-abort', BATCH_EVENTS.name),
+      copy: async () => undefined,
+      copySql: () => 'COPY',
+      keep: false,
+      objectBytes: 4 << 10,
+    });
+    for (let n = 0; n < 40; n++) await aborted.add(chunk(n), 50);
+    expect((await keys()).length).toBeGreaterThan(0);
+    await aborted.abort();
+    expect(await keys()).toEqual([]);
+  });
+});
