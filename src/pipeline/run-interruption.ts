@@ -9,7 +9,7 @@
  * work was already done and the COMMIT under way.
  */
 import { InterruptedError } from '../errors.js';
-import type { StagingLoad, Warehouse, WarehouseIntake } from '../warehouses/warehouse.js';
+import type { StagedLoads, StagingLoad, Warehouse, WarehouseIntake } from '../warehouses/warehouse.js';
 
 /** The signals a run stops on; `AbortController.abort(name)` takes one as its reason. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -104,8 +104,28 @@ function interruptibleIntake(intake: WarehouseIntake, check: () => void, signal:
           check();
           return result;
         },
+        // Staged loading (Redshift through S3) stops at the next hand-over too, and keeps its upload counts.
+        ...(intake.openStaged
+          ? { openStaged: async (settings, store) => interruptibleStagedLoads(await intake.openStaged!(settings, store), check, signal) }
+          : {}),
       };
   }
+}
+
+function interruptibleStagedLoads(inner: StagedLoads, check: () => void, signal: AbortSignal): StagedLoads {
+  return {
+    open: async (table) => {
+      check();
+      const load = await inner.open(table);
+      return { ...interruptibleLoad(load, check, signal), uploads: () => load.uploads() };
+    },
+    openWriter: async (table) => {
+      check();
+      const writer = await inner.openWriter(table);
+      return { ...interruptibleLoad(writer, check, signal), uploads: () => writer.uploads() };
+    },
+    close: () => inner.close(),
+  };
 }
 
 function interruptibleLoad<L extends StagingLoad>(inner: L, check: () => void, signal: AbortSignal): L {

@@ -9,12 +9,8 @@
  * The staged objects are therefore loaded for real; only Redshift's own CSV parser is replaced by
  * PostgreSQL's, which reads the same quoting (text in double quotes, NULL as an empty unquoted field).
  */
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { RedshiftWarehouse } from '../../src/warehouses/redshift/redshift-warehouse.js';
 import { registerWarehouse } from '../../src/warehouses/warehouse-registry.js';
 import type { ServerTarget } from '../../src/warehouses/postgres/postgres-target.js';
@@ -22,16 +18,10 @@ import { describeServerTarget, parseServerTarget, serverTargetSecrets } from '..
 import { redshiftPlanner } from '../../src/warehouses/redshift/redshift-descriptor.js';
 import type { QueryParam, ResultRow, WarehouseOpenOptions } from '../../src/warehouses/warehouse.js';
 import { asPostgres } from './aws-server/data-api-service.js';
+import { isManifestCopy, type ManifestCopy, runManifestCopy } from './manifest-copy.js';
 import { S3RVER_CREDENTIALS } from './s3-server.js';
 
-/** One COPY ... MANIFEST the stand-in ran. */
-export interface ManifestCopy {
-  readonly table: string;
-  readonly manifest: string;
-  /** The objects the manifest listed, with their sizes. */
-  readonly objects: readonly { url: string; bytes: number }[];
-  readonly rows: number;
-}
+export type { ManifestCopy } from './manifest-copy.js';
 
 /** What every stand-in of a test has done, shared across the warehouses a run opens. */
 export interface StandInLog {
@@ -52,7 +42,7 @@ class RedshiftStandIn extends RedshiftWarehouse {
 
   override async execute(sql: string): Promise<void> {
     this.log.statements.push(sql);
-    if (/^\s*COPY\s[\s\S]*\bMANIFEST\b/i.test(sql)) return this.copyManifest(sql);
+    if (isManifestCopy(sql)) return this.copyManifest(sql);
     if (/^\s*COPY\s/i.test(sql)) throw new Error('The Redshift stand-in runs only COPY ... MANIFEST');
     return super.execute(asPostgres(sql, []));
   }
@@ -62,44 +52,16 @@ class RedshiftStandIn extends RedshiftWarehouse {
     return super.query(asPostgres(sql, []), params);
   }
 
-  // Redshift's manifest COPY: every listed object, mandatory, of the size the manifest says.
+  // Redshift's manifest COPY (manifest-copy.ts), on a session of its own in the warehouse's schema.
   private async copyManifest(sql: string): Promise<void> {
-    const match = /^\s*COPY\s+("?\w+"?)\s*\(([^)]*)\)\s*FROM\s+'([^']+)'/i.exec(sql);
-    if (!match) throw new Error(`The stand-in cannot read this COPY: ${sql}`);
-    const [, table, columns, manifestUrl] = match as unknown as [string, string, string, string];
-    if (!/\bFORMAT AS CSV\b/.test(sql) || !/\bGZIP\b/.test(sql)) throw new Error('The stand-in reads gzip CSV only');
-    const manifest = JSON.parse((await this.fetch(manifestUrl)).toString('utf8')) as {
-      entries: { url: string; mandatory: boolean; meta: { content_length: number } }[];
-    };
     const client = new pg.Client({ connectionString: standInPostgresUrl(this.target) });
     await client.connect();
-    let rows = 0;
     try {
       if (this.target.schema) await client.query(`SET search_path TO "${this.target.schema}"`);
-      for (const entry of manifest.entries) {
-        if (!entry.mandatory) throw new Error(`${entry.url}: sparkify's manifests list every object as mandatory`);
-        const body = await this.fetch(entry.url);
-        if (body.length !== entry.meta.content_length)
-          throw new Error(`${entry.url} holds ${body.length} bytes, the manifest says ${entry.meta.content_length}`);
-        const stream = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
-        await pipeline(Readable.from([gunzipSync(body)]), stream);
-        rows += Number(stream.rowCount ?? 0);
-      }
+      this.log.copies.push(await runManifestCopy(client, sql, this.s3));
     } finally {
       await client.end();
     }
-    this.log.copies.push({
-      table: table.replaceAll('"', ''),
-      manifest: manifestUrl,
-      objects: manifest.entries.map((entry) => ({ url: entry.url, bytes: entry.meta.content_length })),
-      rows,
-    });
-  }
-
-  private async fetch(url: string): Promise<Buffer> {
-    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(url) ?? [];
-    const object = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return Buffer.from(await object.Body!.transformToByteArray());
   }
 }
 

@@ -19,6 +19,8 @@ export interface AwsServerOptions {
   readonly postgresUrl?: string;
   /** The schema its sessions use. */
   readonly schema?: string;
+  /** The loopback S3 its Data API reads manifest COPYs from; without it, COPYs are only recorded. */
+  readonly s3Endpoint?: string;
 }
 
 /** A running loopback AWS. */
@@ -38,7 +40,7 @@ export interface AwsServer {
 /** Starts the server. */
 export async function startAwsServer(options: AwsServerOptions = {}): Promise<AwsServer> {
   const state = new AwsState();
-  const dataApi = new DataApiService(options.postgresUrl, options.schema, state);
+  const dataApi = new DataApiService(options.postgresUrl, options.schema, state, options.s3Endpoint);
   const calls: string[] = [];
   const failures = new Map<string, AwsFault>();
 

@@ -3,10 +3,15 @@
  * the real test PostgreSQL server: each Data API session is a PostgreSQL session whose search_path is the
  * test's schema, and every statement is recorded as received. Redshift's SQL runs there after the clauses
  * PostgreSQL lacks are taken out (DISTSTYLE, DISTKEY, SORTKEY, BACKUP NO; IDENTITY becomes an identity
- * column); a COPY from S3, which only Redshift can do, is recorded and reported done without loading.
+ * column); a COPY from a source prefix, which only Redshift can do, is recorded and reported done without
+ * loading. Given an S3 endpoint (the loopback s3rver), a COPY ... MANIFEST of sparkify's staged objects is
+ * loaded for real (manifest-copy.ts), on the statement's session.
  */
 import { randomUUID } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
+import { isManifestCopy, type ManifestCopy, runManifestCopy } from '../manifest-copy.js';
+import { S3RVER_CREDENTIALS } from '../s3-server.js';
 import type { AwsState } from './aws-state.js';
 import { AwsFault } from './aws-wire.js';
 
@@ -34,12 +39,19 @@ export class DataApiService {
   readonly received: ReceivedStatement[] = [];
   private readonly sessions = new Map<string, pg.Client>();
   private readonly statements = new Map<string, StatementRecord>();
+  /** Every manifest COPY loaded, in order (only with an S3 endpoint). */
+  readonly copies: ManifestCopy[] = [];
+  private readonly s3?: S3Client;
 
   constructor(
     private readonly postgresUrl: string | undefined,
     private readonly schema: string | undefined,
     private readonly state: AwsState,
-  ) {}
+    s3Endpoint?: string,
+  ) {
+    if (s3Endpoint)
+      this.s3 = new S3Client({ endpoint: s3Endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  }
 
   /** Answers one Data API action. */
   async handle(action: string, input: Json): Promise<Json> {
@@ -72,6 +84,7 @@ export class DataApiService {
   async close(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((client) => client.end().catch(() => undefined)));
     this.sessions.clear();
+    this.s3?.destroy();
   }
 
   private async execute(input: Json): Promise<Json> {
@@ -92,7 +105,17 @@ export class DataApiService {
     this.received.push({ sql, parameters, session: sessionId, target });
     const record: StatementRecord = { id: randomUUID(), status: 'FINISHED', polls: 0 };
     this.statements.set(record.id, record);
-    if (!/^\s*COPY\s/i.test(sql)) {
+    if (this.s3 && isManifestCopy(sql)) {
+      const client = sessionId ? this.sessions.get(sessionId)! : await this.connect();
+      try {
+        this.copies.push(await runManifestCopy(client, sql, this.s3));
+      } catch (error) {
+        record.status = 'FAILED';
+        record.error = `ERROR: ${(error as Error).message}`;
+      } finally {
+        if (!sessionId) await client.end();
+      }
+    } else if (!/^\s*COPY\s/i.test(sql)) {
       const client = sessionId ? this.sessions.get(sessionId)! : await this.connect();
       try {
         const result = await client.query({
