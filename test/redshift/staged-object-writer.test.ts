@@ -7,7 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BATCH_EVENTS } from '../../src/schema/ledger-tables.js';
 import { StagingBucket } from '../../src/sources/s3/s3-staging-bucket.js';
 import { stagingPaths } from '../../src/warehouses/redshift/redshift-manifest.js';
@@ -104,7 +104,8 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
       objectBytes: 4 << 10,
     });
     for (let n = 0; n < 40; n++) await aborted.add(chunk(n), 50);
-    expect((await keys()).length).toBeGreaterThan(0);
+    // Objects upload in the background: wait until one is there (on a busy machine it takes a moment).
+    await vi.waitFor(async () => expect((await keys()).length).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
     await aborted.abort();
     expect(await keys()).toEqual([]);
   });
