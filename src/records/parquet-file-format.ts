@@ -7,6 +7,13 @@
  * JavaScript values, so every text field would first become a JavaScript string. The staging encoder's
  * gain is copying text bytes straight from the log line into the page, never creating a string; what it
  * needs of the format is this small, fixed subset, checked by DuckDB reading every segment back in tests.
+ *
+ * Why not DuckDB's DataChunk path (issue 13, item 3; `npm run bench:staging-format`): filling a chunk's
+ * vectors from JavaScript (`setItem`, `flush`, `appendDataChunk`, what `setColumnValues` does) crosses into
+ * DuckDB once per text value. Measured on M's 1.5 million events, 2026-12-02, 2 cores shared with other
+ * engineers' test runs, median of three loads per format, twice: Parquet segments loaded in 17.8 s and
+ * 21.4 s (CPU over parsing alone +11.3 s and +8.2 s, 445-449 MB), DataChunks in 30.2 s and 61.2 s (CPU
+ * +26.5 s and +28.6 s, 914-917 MB), with twice the main-thread share (19.6-40.3 s against 9.5-10.4 s).
  */
 
 /** A Parquet physical type, as staging columns need them. */

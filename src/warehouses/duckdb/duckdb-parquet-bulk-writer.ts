@@ -3,6 +3,8 @@
  * stager's worker threads, whatever the source (local folder or S3).
  * Measured on 1.5 million events: the Appender spends about 17 s crossing from JavaScript into DuckDB value
  * by value; read_parquet loads the same rows in about 7 s of CPU on DuckDB's two threads (read_csv: 9 s).
+ * DuckDB's DataChunk path (`appendDataChunk`) lost to these segments too, 2.5 to 3.5 times their CPU over
+ * parsing: see `parquet-file-format.ts` and README "Measuring the staging format".
  *
  * Files are loaded in big batches, one INSERT per LOAD_BATCH_BYTES: each INSERT ends with partial row
  * groups, which go through the WAL and are merged again at the next checkpoint. Measured on the same rows:
