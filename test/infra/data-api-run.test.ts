@@ -131,6 +131,10 @@ describe.skipIf(!POSTGRES)(
       expect(escaping.stderr.trim()).toBe(
         'sparkify: The query holds 3 statements; sparkify query runs exactly one: run them one at a time',
       );
+      // Redshift-only syntax DuckDB's parser cannot split: refused while a semicolon could start another.
+      const unparsed = await sparkify(['query', 'SELECT APPROXIMATE COUNT(DISTINCT line) AS n FROM load_errors; DELETE FROM load_errors']);
+      expect(unparsed.status).toBe(1);
+      expect(unparsed.stderr).toMatch(/semicolon inside it and sparkify cannot tell that it holds one statement/);
       const still = await sparkify(['query', '--json', 'SELECT COUNT(*) AS errors FROM load_errors']);
       expect(JSON.parse(still.stdout)).toEqual([{ errors: 2 }]);
 

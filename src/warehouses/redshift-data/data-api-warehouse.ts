@@ -6,7 +6,7 @@
  * connection-based warehouse has, because pg_last_copy_id() names the latest COPY of its own session.
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { SparkifyError, WarehouseError } from '../../errors.js';
+import { QueryError, SparkifyError, WarehouseError } from '../../errors.js';
 import { infraError } from '../../infra/infra-errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import { noStatementError, severalStatementsError } from '../query-table.js';
@@ -87,6 +87,12 @@ export class DataApiWarehouse implements Warehouse {
     const count = await countStatements(sql);
     if (count !== undefined && count > 1) throw severalStatementsError(count);
     if (count === 0) throw noStatementError();
+    // SQL DuckDB cannot parse (Redshift-only syntax) is refused when a semicolon could start a second one.
+    if (count === undefined && /;\s*\S/.test(sql)) {
+      throw new QueryError(
+        'The query has a semicolon inside it and sparkify cannot tell that it holds one statement: remove the semicolon (sparkify query runs exactly one statement)',
+      );
+    }
     if (readOnly) await this.send(this.main, 'BEGIN READ ONLY', 'start a read-only transaction');
     try {
       return await this.guard(() => this.main.runTable(sql), 'run the query', true);
