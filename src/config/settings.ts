@@ -3,10 +3,10 @@
  * variables, then the config file (`--config`, `SPARKIFY_CONFIG`, or `./dwh.cfg`), then defaults. Each value
  * is validated with a schema; an error names the flag, variable or key it came from and what was expected.
  */
+import { checkText, oneOf, textRule, wholeNumber, type TextRule } from './text-rules.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { descriptorOf, warehouseDescriptors } from '../warehouses/warehouse-registry.js';
 import { MATCH_MODES, type MatchMode } from '../warehouses/sql/match-sql.js';
@@ -217,24 +217,18 @@ function parentLocation(location: string): string {
   return slash > 0 && !trimmed.endsWith(':/') ? trimmed.slice(0, slash) : trimmed;
 }
 
-const IDENTIFIER = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
-const WHOLE_NUMBER = z.string().regex(/^\d+$/).transform(Number);
-const POSITIVE_NUMBER = z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(1024));
-const IAM_ROLE = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/);
-const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
-const URL_TEXT = z.string().regex(/^https?:\/\/[^\s]+$/);
+const IDENTIFIER = textRule(/^[A-Za-z_][A-Za-z0-9_]*$/);
+const WHOLE_NUMBER = wholeNumber();
+const POSITIVE_NUMBER = wholeNumber(1, 1024);
+const IAM_ROLE = textRule(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/);
+const REGION = textRule(/^[a-z]{2}(-[a-z]+)+-\d$/);
+const URL_TEXT = textRule(/^https?:\/\/[^\s]+$/);
 // No quote or backslash: the location is spliced into COPY's text as a literal.
-const S3_PREFIX = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\\\s]*)?$/);
-const LOAD_MODE = z.enum(['staged', 'direct']);
-const MATCH_MODE = z.enum(MATCH_MODES as [MatchMode, ...MatchMode[]]);
-const SHARE = z
-  .string()
-  .regex(/^(0|1|0?\.\d+|1\.0*)$/)
-  .transform(Number);
-const BOOLEAN = z
-  .string()
-  .regex(/^(true|false|1|0|yes|no)$/i)
-  .transform((text) => /^(true|1|yes)$/i.test(text));
+const S3_PREFIX = textRule(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^'\\\s]*)?$/);
+const LOAD_MODE = oneOf(['staged', 'direct'] as const);
+const MATCH_MODE = oneOf<MatchMode>(MATCH_MODES);
+const SHARE = textRule(/^(0|1|0?\.\d+|1\.0*)$/, Number);
+const BOOLEAN = textRule(/^(true|false|1|0|yes|no)$/i, (text) => /^(true|1|yes)$/i.test(text));
 
 /** The setting, unless it holds a placeholder: then the ConfigError that says which key to fill in. */
 function usable(setting: SettingValue | undefined): SettingValue | undefined {
@@ -242,10 +236,10 @@ function usable(setting: SettingValue | undefined): SettingValue | undefined {
   return setting;
 }
 
-function validated<T>(setting: SettingValue | undefined, schema: z.ZodType<T, string>, expected: string): T | undefined {
+function validated<T>(setting: SettingValue | undefined, check: TextRule<T>, expected: string): T | undefined {
   const checked = usable(setting);
   if (!checked) return undefined;
-  const result = schema.safeParse(checked.value);
-  if (result.success) return result.data;
+  const value = checkText(check, checked.value);
+  if (value !== undefined) return value;
   throw new ConfigError(`${checked.origin}: expected ${expected}, got "${checked.value}"`);
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import { checkText, oneOf, textRule, wholeNumber, type TextRule } from '../config/text-rules.js';
 import { readDwhSections, unquoted } from '../config/configparser-reader.js';
 import { ConfigError } from '../errors.js';
 
@@ -63,29 +63,28 @@ interface InfraKey {
   readonly key: string;
   readonly flag?: keyof InfraFlags;
   readonly fallback?: string;
-  readonly schema: z.ZodType<unknown, string>;
+  readonly schema: TextRule<unknown>;
   readonly expected: string;
 }
 
-const NAME = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
-const WHOLE = (min: number, max: number) => z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(min).max(max));
+const NAME = textRule(/^[a-z][a-z0-9-]{0,62}$/);
 
 /** The keys, in the order of the classic template. Documented in the README's infra section. */
 export const INFRA_KEYS: readonly InfraKey[] = [
-  { key: 'DWH_CLUSTER_TYPE', flag: 'clusterType', schema: z.enum(['multi-node', 'single-node']), expected: 'multi-node or single-node' },
-  { key: 'DWH_NUM_NODES', flag: 'numNodes', fallback: '2', schema: WHOLE(1, 128), expected: 'a number of nodes from 1 to 128' },
+  { key: 'DWH_CLUSTER_TYPE', flag: 'clusterType', schema: oneOf(['multi-node', 'single-node']), expected: 'multi-node or single-node' },
+  { key: 'DWH_NUM_NODES', flag: 'numNodes', fallback: '2', schema: wholeNumber(1, 128), expected: 'a number of nodes from 1 to 128' },
   {
     key: 'DWH_NODE_TYPE',
     flag: 'nodeType',
     fallback: 'ra3.large',
-    schema: z.string().regex(/^[a-z0-9]+\.[a-z0-9]+$/),
+    schema: textRule(/^[a-z0-9]+\.[a-z0-9]+$/),
     expected: 'a node type such as ra3.large',
   },
   {
     key: 'DWH_IAM_ROLE_NAME',
     flag: 'iamRoleName',
     fallback: 'sparkify-redshift-s3-read',
-    schema: z.string().regex(/^[\w+=,.@-]{1,64}$/),
+    schema: textRule(/^[\w+=,.@-]{1,64}$/),
     expected: 'an IAM role name',
   },
   {
@@ -99,28 +98,28 @@ export const INFRA_KEYS: readonly InfraKey[] = [
     key: 'DWH_DB',
     flag: 'db',
     fallback: 'dwh',
-    schema: z.string().regex(/^[a-z_][a-z0-9_$]{0,63}$/),
+    schema: textRule(/^[a-z_][a-z0-9_$]{0,63}$/),
     expected: 'a database name in lowercase',
   },
   {
     key: 'DWH_DB_USER',
     flag: 'dbUser',
     fallback: 'dwhuser',
-    schema: z.string().regex(/^[a-z_][a-z0-9_$]{0,127}$/),
+    schema: textRule(/^[a-z_][a-z0-9_$]{0,127}$/),
     expected: 'a user name in lowercase',
   },
   {
     key: 'DWH_DB_PASSWORD',
-    schema: z.string().regex(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[^'"\\/@\s]{8,64}$/),
+    schema: textRule(/^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[^'"\\/@\s]{8,64}$/),
     expected: '8-64 characters with a lowercase letter, an uppercase letter and a digit, and none of \' " \\ / @ or spaces',
   },
-  { key: 'DWH_PORT', flag: 'port', fallback: '5439', schema: WHOLE(1150, 65535), expected: 'a port from 1150 to 65535' },
-  { key: 'DWH_REGION', flag: 'region', schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/), expected: 'an AWS region such as us-west-2' },
+  { key: 'DWH_PORT', flag: 'port', fallback: '5439', schema: wholeNumber(1150, 65535), expected: 'a port from 1150 to 65535' },
+  { key: 'DWH_REGION', flag: 'region', schema: textRule(/^[a-z]{2}(-[a-z]+)+-\d$/), expected: 'an AWS region such as us-west-2' },
   {
     key: 'DWH_BASE_CAPACITY',
     flag: 'baseCapacity',
     fallback: '8',
-    schema: WHOLE(4, 1024),
+    schema: wholeNumber(4, 1024),
     expected: 'Redshift Processing Units, 8 or more in steps of 8 (4 where offered)',
   },
 ];
@@ -146,11 +145,11 @@ export function loadInfraSettings(flags: InfraFlags, env: NodeJS.ProcessEnv = pr
     const entry = INFRA_KEYS.find((candidate) => candidate.key === key)!;
     const given = raw(entry);
     if (!given) return undefined;
-    const parsed = entry.schema.safeParse(given.value);
+    const parsed = checkText(entry.schema, given.value);
     // The password's value is never echoed, even when it is wrong.
     const shown = entry.key === 'DWH_DB_PASSWORD' ? '***' : `"${given.value}"`;
-    if (!parsed.success) throw new ConfigError(`${given.origin}: expected ${entry.expected}, got ${shown}`);
-    return parsed.data as T;
+    if (parsed === undefined) throw new ConfigError(`${given.origin}: expected ${entry.expected}, got ${shown}`);
+    return parsed as T;
   };
 
   const numberOfNodes = value<number>('DWH_NUM_NODES')!;

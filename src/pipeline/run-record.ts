@@ -3,6 +3,7 @@
  * the publish runs inside its transaction; and the reading of past runs (`sparkify runs`, the no-op line).
  */
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES, SPARKIFY_RUNS } from '../schema/ledger-tables.js';
+import { LOAD_ERRORS, STAGING_EVENTS, STAGING_SONGS } from '../schema/staging-tables.js';
 import type { SqlDialect } from '../warehouses/sql/sql-dialect.js';
 import type { ResultRow, Warehouse } from '../warehouses/warehouse.js';
 import type { FileCounts } from './file-selection.js';
@@ -82,13 +83,16 @@ export function runRecordStatement(dialect: SqlDialect, record: RunRecord): stri
 
 /**
  * The ledger rows of the files a run loaded: the batch's files with their records counted from the batch
- * (read = staged + rejected, per file), replacing any earlier row of the same file.
+ * (read = staged + rejected, per file), replacing any earlier row of the same file. Run inside the publish,
+ * after the batch has joined staging.
  */
 export function ledgerStatements(dialect: SqlDialect, runId: number, loadedAt: Date, full: boolean): string[] {
   const at = `CAST(${dialect.stringLiteral(loadedAt.toISOString().replace('T', ' ').replace('Z', ''))} AS TIMESTAMP)`;
-  const staged = `SELECT source_file, COUNT(*) AS n FROM ${BATCH_SONGS.name} GROUP BY source_file
+  // A full publish has made staging the batch (renamed into it, or copied): the counts are read there.
+  const [songs, events, errors] = full ? [STAGING_SONGS, STAGING_EVENTS, LOAD_ERRORS] : [BATCH_SONGS, BATCH_EVENTS, BATCH_ERRORS];
+  const staged = `SELECT source_file, COUNT(*) AS n FROM ${songs.name} GROUP BY source_file
     UNION ALL
-    SELECT source_file, COUNT(*) AS n FROM ${BATCH_EVENTS.name} GROUP BY source_file`;
+    SELECT source_file, COUNT(*) AS n FROM ${events.name} GROUP BY source_file`;
   return [
     ...(full ? [] : [`DELETE FROM ${SPARKIFY_FILES.name} WHERE source_file IN (SELECT source_file FROM ${BATCH_FILES.name})`]),
     `INSERT INTO ${SPARKIFY_FILES.name} (${SPARKIFY_FILES.columns.map((column) => column.name).join(', ')})
@@ -98,7 +102,7 @@ FROM ${BATCH_FILES.name} f
 LEFT JOIN (
     ${staged}
 ) s ON s.source_file = f.source_file
-LEFT JOIN (SELECT source_file, COUNT(*) AS n FROM ${BATCH_ERRORS.name} GROUP BY source_file) r ON r.source_file = f.source_file`,
+LEFT JOIN (SELECT source_file, COUNT(*) AS n FROM ${errors.name} GROUP BY source_file) r ON r.source_file = f.source_file`,
   ];
 }
 

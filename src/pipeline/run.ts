@@ -19,7 +19,6 @@ import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } 
 import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
-import { StagingBucket } from '../sources/s3/s3-staging-bucket.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
 import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
@@ -253,6 +252,8 @@ async function openStaged(warehouse: Warehouse, settings: Settings): Promise<Sta
     throw new Error(`${warehouse.description} has no staged loading`);
   const staging = settings.storageLoad.staging;
   if (!staging) throw new ConfigError('Staged loading needs an S3 staging location: give --s3-staging s3://bucket/prefix/');
+  // The AWS SDK loads only for a run that stages through S3: it costs every other run 0.2 s of start-up.
+  const { StagingBucket } = await import('../sources/s3/s3-staging-bucket.js');
   const store = await StagingBucket.open(staging, { endpoint: settings.s3.endpoint });
   try {
     return await warehouse.intake.openStaged(settings, store);

@@ -54,7 +54,19 @@ const AFFECTED_ARTISTS = 'affected_artists';
 const AFFECTED_TRIPLES = 'affected_song_triples';
 const AFFECTED_USERS = 'affected_users';
 const AFFECTED_LEVEL_USERS = 'affected_level_users';
-const TEMPORARY_TABLES = [AFFECTED_SONGS, AFFECTED_ARTISTS, AFFECTED_TRIPLES, AFFECTED_USERS, AFFECTED_LEVEL_USERS];
+// The plays of the replaced files' old records (their ids and start times), and the older events whose
+// match may change, whole: the songplays build reads them with the batch.
+const REPLACED_PLAYS = 'replaced_plays';
+const REMATCHED_EVENTS = 'rematched_events';
+const TEMPORARY_TABLES = [
+  AFFECTED_SONGS,
+  AFFECTED_ARTISTS,
+  AFFECTED_TRIPLES,
+  AFFECTED_USERS,
+  AFFECTED_LEVEL_USERS,
+  REPLACED_PLAYS,
+  REMATCHED_EVENTS,
+];
 
 /** Runs the publish of `mode` and `hooks` in one transaction. */
 export async function publishStarSchema(warehouse: Warehouse, mode: PublishMode, hooks: PublishHooks = {}): Promise<void> {
@@ -73,7 +85,17 @@ export function publishStatements(dialect: SqlDialect, mode: PublishMode): Publi
 
 function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mode: PublishMode): PublishStatement[] {
   const statements: PublishStatement[] = [];
-  if (mode.records === 'batch') {
+  if (mode.records === 'batch' && dialect.capabilities.renamesBatchIntoStaging) {
+    const renames = BATCH_TWINS.flatMap(([table, batch]) => [
+      { sql: dialect.dropTable(table) },
+      { sql: `ALTER TABLE ${dialect.quote(batch.name)} RENAME TO ${dialect.quote(table.name)}` },
+    ]);
+    statements.push(
+      { ...renames[0]!, comment: 'A full refresh: the batch becomes staging and load_errors, and the ledger starts empty.' },
+      ...renames.slice(1),
+      { sql: `DELETE FROM ${SPARKIFY_FILES.name}` },
+    );
+  } else if (mode.records === 'batch') {
     statements.push({
       sql: `DELETE FROM ${STAGING_SONGS.name}`,
       comment: 'A full refresh: staging, load_errors and the ledger start empty.',
@@ -99,12 +121,15 @@ function incrementalPublish(dialect: SqlDialect, builds: readonly StarTableBuild
     return `SELECT ${list} FROM ${STAGING_SONGS.name} WHERE ${replaced()} AND ${present}\nUNION\nSELECT ${list} FROM ${BATCH_SONGS.name} WHERE ${present}`;
   };
   const nextSong = " AND page = 'NextSong' AND user_id IS NOT NULL";
-  const tripleMatch = `EXISTS (SELECT 1 FROM ${AFFECTED_TRIPLES} t WHERE ${matchConditionSql(match, 'e', 't')})`;
-  const playsInScope = `e.${replaced()} OR ${tripleMatch}`;
+  const eventColumns = columnNames(STAGING_EVENTS).map((name) => `e.${q(name)}`);
   const refill = (name: string, scope: string, comment?: string): PublishStatement[] => [
     { sql: `DELETE FROM ${q(name)} WHERE ${scope}`, ...(comment ? { comment } : {}) },
     { sql: fillStatement(dialect, build(name), build(name).select(scope)) },
   ];
+  // The plays rebuilt are read from these few rows, never found by a condition over all of staging: this
+  // run's events, and the older events whose match may change. Measured on M (1.5 million events) plus one
+  // day: the songplays statements took 2.6 s as a condition (a join of every event), 0.1 s this way.
+  const playSource = `(\nSELECT ${columnNames(STAGING_EVENTS).map(q).join(', ')} FROM ${BATCH_EVENTS.name}\nUNION ALL\nSELECT ${columnNames(STAGING_EVENTS).map(q).join(', ')} FROM ${REMATCHED_EVENTS}\n)`;
   return [
     {
       sql: `CREATE TEMPORARY TABLE ${AFFECTED_SONGS} AS\n${songsOf('song_id')}`,
@@ -129,11 +154,29 @@ UNION
 SELECT user_id FROM ${BATCH_EVENTS.name} WHERE user_id IS NOT NULL AND level IS NOT NULL`,
     },
     {
+      sql: `CREATE TEMPORARY TABLE ${REPLACED_PLAYS} AS
+SELECT ${songplayId(dialect, 'e.')} AS songplay_id, ${dialect.epochMillisToTimestamp('e.ts')} AS start_time
+FROM ${STAGING_EVENTS.name} e
+WHERE e.page = 'NextSong' AND e.${replaced()}`,
+      comment: "The plays of the replaced files' old records go for good (their files' new records come back below).",
+    },
+    {
+      // An inner join on the few touched keys: the events a new or removed song may match, whose files stay.
+      // The small table first: DuckDB then builds its hash table on the keys, not on the events (0.16 s
+      // against 0.38 s on M).
+      sql: `CREATE TEMPORARY TABLE ${REMATCHED_EVENTS} AS
+SELECT ${eventColumns.join(', ')}
+FROM ${AFFECTED_TRIPLES} t
+JOIN ${STAGING_EVENTS.name} e ON ${matchConditionSql(match, 'e', 't')}
+WHERE e.page = 'NextSong' AND e.source_file NOT IN (SELECT source_file FROM ${BATCH_FILES.name})`,
+      comment: 'Older plays whose song match may change with the songs this run adds or replaces: rebuilt too.',
+    },
+    {
       sql: `DELETE FROM songplays WHERE songplay_id IN (
-  SELECT ${songplayId(dialect, 'e.')} FROM ${STAGING_EVENTS.name} e
-  WHERE e.page = 'NextSong' AND (${playsInScope})
+  SELECT songplay_id FROM ${REPLACED_PLAYS}
+  UNION ALL
+  SELECT ${songplayId(dialect, 'e.')} FROM ${REMATCHED_EVENTS} e
 )`,
-      comment: 'The plays of replaced files, and those whose song match may change, go; they come back from staging below.',
     },
     { sql: `DELETE FROM ${STAGING_SONGS.name} WHERE ${replaced()}`, comment: 'Records of changed files are replaced everywhere.' },
     { sql: `DELETE FROM ${STAGING_EVENTS.name} WHERE ${replaced()}` },
@@ -152,23 +195,35 @@ SELECT user_id FROM ${BATCH_EVENTS.name} WHERE user_id IS NOT NULL AND level IS 
       "The level history of every user with an event in this run's files, rebuilt whole.",
     ),
     {
-      sql: fillStatement(dialect, build('songplays'), build('songplays').select(`(${playsInScope})`)),
-      comment: "The plays of this run's events, and older plays whose match was recomputed.",
+      sql: fillStatement(dialect, build('songplays'), build('songplays').select(undefined, playSource)),
+      comment: "The plays of this run's events, and the older plays whose match was recomputed.",
     },
     {
-      sql: `DELETE FROM ${q('time')} WHERE NOT EXISTS (SELECT 1 FROM songplays s WHERE s.start_time = ${q('time')}.start_time)`,
+      // Only a replaced play can have been the last of its start time: rebuilt plays keep theirs.
+      sql: `DELETE FROM ${q('time')} WHERE start_time IN (SELECT start_time FROM ${REPLACED_PLAYS})
+  AND NOT EXISTS (SELECT 1 FROM songplays s WHERE s.start_time = ${q('time')}.start_time)`,
       comment: 'Start times no play has any more go; new ones come.',
     },
     {
       sql: fillStatement(
         dialect,
         build('time'),
-        build('time').select(`NOT EXISTS (SELECT 1 FROM ${q('time')} t WHERE t.start_time = songplays.start_time)`),
+        build('time').select(
+          `start_time IN (SELECT ${dialect.epochMillisToTimestamp('ts')} FROM ${BATCH_EVENTS.name} WHERE page = 'NextSong')
+  AND NOT EXISTS (SELECT 1 FROM ${q('time')} t WHERE t.start_time = songplays.start_time)`,
+        ),
       ),
     },
     ...TEMPORARY_TABLES.map((name) => ({ sql: `DROP TABLE ${name}` })),
   ];
 }
+
+// Each table a run's records join, and its batch twin.
+const BATCH_TWINS: readonly (readonly [TableSpec, TableSpec])[] = [
+  [STAGING_SONGS, BATCH_SONGS],
+  [STAGING_EVENTS, BATCH_EVENTS],
+  [LOAD_ERRORS, BATCH_ERRORS],
+];
 
 /** Statements that append the batch tables to staging and load_errors. */
 function moveBatchIntoStaging(dialect: SqlDialect): PublishStatement[] {
@@ -178,11 +233,8 @@ function moveBatchIntoStaging(dialect: SqlDialect): PublishStatement[] {
       .join(', ');
     return { sql: `INSERT INTO ${to.name} (${columns})\nSELECT ${columns} FROM ${from.name}` };
   };
-  return [
-    { ...move(STAGING_SONGS, BATCH_SONGS), comment: "This run's records join staging and load_errors." },
-    move(STAGING_EVENTS, BATCH_EVENTS),
-    move(LOAD_ERRORS, BATCH_ERRORS),
-  ];
+  const [first, ...rest] = BATCH_TWINS.map(([to, from]) => move(to, from));
+  return [{ ...first!, comment: "This run's records join staging and load_errors." }, ...rest];
 }
 
 /** Row counts of the star tables and how many songplays found their song. */

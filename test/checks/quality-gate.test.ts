@@ -151,5 +151,20 @@ for (const target of testWarehouses()) {
       // The next run rebuilds the tables and the gate passes again.
       expect((await load()).checks?.blocking).toBe(false);
     });
+
+    it('check finds a NextSong event whose play is missing, keyed by its start time', async () => {
+      const [play] = await ask('SELECT songplay_id, start_time FROM songplays ORDER BY songplay_id LIMIT 1');
+      await withWarehouse(parseWarehouseTarget(warehouse, 'test'), {}, (open) =>
+        open.execute(`DELETE FROM songplays WHERE songplay_id = ${play!.songplay_id}`),
+      );
+      const report = await check({ options: { warehouse }, env: {}, cwd: TINY });
+      expect(report.results.find((result) => result.name === 'next_song_events_published')).toMatchObject({
+        status: 'failed',
+        failingRows: 1,
+      });
+      const [failure] = await ask("SELECT failing_key FROM check_failures WHERE check_name = 'next_song_events_published'");
+      expect(failure!.failing_key).toBe(play!.start_time);
+      expect((await load()).checks?.blocking).toBe(false);
+    });
   });
 }

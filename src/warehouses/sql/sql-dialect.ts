@@ -14,6 +14,12 @@ const STAGING_TEXT_COLUMNS = new Set(
 export interface DialectCapabilities {
   /** Primary keys are declared (and, where the warehouse enforces them, checked). */
   readonly declaresPrimaryKeys: boolean;
+  /**
+   * A full publish may rename the batch tables into staging instead of copying their rows: true where a
+   * batch table is created exactly as its staging twin (DuckDB). PostgreSQL's batch tables are UNLOGGED and
+   * Redshift's distributed otherwise, so there the rows are copied.
+   */
+  readonly renamesBatchIntoStaging?: boolean;
 }
 
 /** Shared SQL generation; subclasses override types, physical attributes and the few functions that differ. */

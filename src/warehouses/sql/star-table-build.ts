@@ -11,6 +11,9 @@ export interface StarTableBuild {
   /**
    * The SELECT of the rows; with `scope`, a condition on the build's source rows (staging columns, events
    * aliased `e.` for songplays) that limits it to some keys. Every row of a key in scope comes out whole.
+   * With `source`, the build reads that relation (a table name or a parenthesised SELECT with the staging
+   * table's columns) instead of its staging table: an incremental publish hands it the few rows in scope
+   * rather than a condition a join over all of staging must test.
    */
-  select(scope?: string): string;
+  select(scope?: string, source?: string): string;
 }

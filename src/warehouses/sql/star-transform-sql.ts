@@ -46,11 +46,11 @@ export function starTableBuilds(dialect: SqlDialect, { match = 'exact' }: { matc
       table: SONGS,
       columns: columnNames(SONGS),
       // A song_id seen twice: the first record in file order wins.
-      select: (scope) => `SELECT song_id, title, artist_id, year, duration
+      select: (scope, source = 'staging_songs') => `SELECT song_id, title, artist_id, year, duration
 FROM (
   SELECT song_id, title, artist_id, year, duration,
          ROW_NUMBER() OVER (PARTITION BY song_id ORDER BY ${dialect.recordOrder(['title', 'artist_id', 'year', 'duration'])}) AS pick
-  FROM staging_songs${where([scope])}
+  FROM ${source}${where([scope])}
 ) ranked
 WHERE pick = 1`,
     },
@@ -59,7 +59,7 @@ WHERE pick = 1`,
       columns: columnNames(ARTISTS),
       // Conflicting spellings or places for one artist_id: the most complete record wins (coordinates
       // known, then location known), then the first in file order.
-      select: (scope) => `SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude
+      select: (scope, source = 'staging_songs') => `SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude
 FROM (
   SELECT artist_id, artist_name, artist_location, artist_latitude, artist_longitude,
          ROW_NUMBER() OVER (
@@ -68,7 +68,7 @@ FROM (
                     CASE WHEN artist_location IS NOT NULL AND artist_location <> '' THEN 0 ELSE 1 END,
                     ${dialect.recordOrder(['artist_name', 'artist_location', 'artist_latitude', 'artist_longitude'])}
          ) AS pick
-  FROM staging_songs${where([scope])}
+  FROM ${source}${where([scope])}
 ) ranked
 WHERE pick = 1`,
     },
@@ -78,12 +78,12 @@ WHERE pick = 1`,
       // Each user as of their latest NextSong event (ties: the later record in file order). A warehouse with
       // an arg-max aggregate takes the row with the greatest (ts, source_file, line_number) directly: those
       // tell events apart (a log file holds one record per line), so it is the same row.
-      select: (scope) =>
+      select: (scope, source = 'staging_events') =>
         latestUser
           ? `SELECT user_id, latest.first_name, latest.last_name, latest.gender, latest.level
 FROM (
   SELECT user_id, ${latestUser} AS latest
-  FROM staging_events${where(["page = 'NextSong'", 'user_id IS NOT NULL', scope])}
+  FROM ${source}${where(["page = 'NextSong'", 'user_id IS NOT NULL', scope])}
   GROUP BY user_id
 ) latest_users`
           : `SELECT user_id, first_name, last_name, gender, level
@@ -93,7 +93,7 @@ FROM (
            PARTITION BY user_id
            ORDER BY ts DESC, ${dialect.recordOrder(['level', 'first_name', 'last_name', 'gender'], true)}
          ) AS pick
-  FROM staging_events${where(["page = 'NextSong'", 'user_id IS NOT NULL', scope])}
+  FROM ${source}${where(["page = 'NextSong'", 'user_id IS NOT NULL', scope])}
 ) ranked
 WHERE pick = 1`,
     },
@@ -103,12 +103,12 @@ WHERE pick = 1`,
       // Every NextSong event, matched to a song on (title, artist name, duration), as `match` compares
       // them (match-sql.ts). Where several songs share that triple the lowest song_id is taken, so a play is never counted twice. The literal
       // quotes that wrap many userAgent values in the raw logs are removed.
-      select: (scope) => `SELECT ${songplayId(dialect, 'e.')} AS songplay_id,
+      select: (scope, source = 'staging_events') => `SELECT ${songplayId(dialect, 'e.')} AS songplay_id,
        ${dialect.epochMillisToTimestamp('e.ts')} AS start_time,
        e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location,
        CASE WHEN e.user_agent LIKE '"%"' THEN SUBSTRING(e.user_agent, 2, LENGTH(e.user_agent) - 2)
             ELSE e.user_agent END AS user_agent
-FROM staging_events e
+FROM ${source} e
 LEFT JOIN (
 ${indent(songMatchesSql(dialect, match))}
 ) m ON ${matchConditionSql(match)}${where(["e.page = 'NextSong'", scope]).replace('\n  WHERE', '\nWHERE')}`,
@@ -117,14 +117,14 @@ ${indent(songMatchesSql(dialect, match))}
       table: TIME,
       columns: columnNames(TIME),
       // One row per distinct start time of a songplay; EXTRACT(WEEK) is the ISO week, DOW 0 = Sunday.
-      select: (scope) => `SELECT start_time,
+      select: (scope, source = 'songplays') => `SELECT start_time,
        CAST(EXTRACT(HOUR FROM start_time) AS INTEGER) AS hour,
        CAST(EXTRACT(DAY FROM start_time) AS INTEGER) AS day,
        CAST(EXTRACT(WEEK FROM start_time) AS INTEGER) AS week,
        CAST(EXTRACT(MONTH FROM start_time) AS INTEGER) AS month,
        CAST(EXTRACT(YEAR FROM start_time) AS INTEGER) AS year,
        CAST(EXTRACT(DOW FROM start_time) AS INTEGER) AS weekday
-FROM (SELECT DISTINCT start_time FROM songplays${where([scope])}) starts`,
+FROM (SELECT DISTINCT start_time FROM ${source}${where([scope])}) starts`,
     },
     userLevelsBuild(dialect),
   ];

@@ -18,7 +18,7 @@ import type { StarTableBuild } from './star-table-build.js';
  * // free at 10:00, paid at 11:00, free at 12:00 gives
  * // (free, 10:00, 11:00, false), (paid, 11:00, 12:00, false), (free, 12:00, NULL, true)
  */
-export function userLevelsSelect(dialect: SqlDialect, scope?: string): string {
+export function userLevelsSelect(dialect: SqlDialect, scope?: string, source = 'staging_events'): string {
   const from = dialect.epochMillisToTimestamp('from_ts');
   const to = dialect.epochMillisToTimestamp('to_ts');
   // recordOrder is (source_file, line_number, level) where staging keeps origins; on Redshift, whose COPY
@@ -33,7 +33,7 @@ FROM (
     FROM (
       SELECT user_id, ts, level,
              ROW_NUMBER() OVER (PARTITION BY user_id, ts ORDER BY ${dialect.recordOrder(['level'], true)}) AS pick
-      FROM staging_events
+      FROM ${source}
       WHERE user_id IS NOT NULL AND level IS NOT NULL${scope ? ` AND ${scope}` : ''}
     ) events_at_ts
     WHERE pick = 1
@@ -44,5 +44,5 @@ FROM (
 
 /** user_levels as one more star-table build; an incremental publish scopes it to the users a load touched. */
 export function userLevelsBuild(dialect: SqlDialect): StarTableBuild {
-  return { table: USER_LEVELS, columns: columnNames(USER_LEVELS), select: (scope) => userLevelsSelect(dialect, scope) };
+  return { table: USER_LEVELS, columns: columnNames(USER_LEVELS), select: (scope, source) => userLevelsSelect(dialect, scope, source) };
 }
