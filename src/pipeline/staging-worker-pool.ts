@@ -153,9 +153,19 @@ export async function stageInWorkers(
           },
   });
   const threaded = existsSync(fileURLToPath(WORKER_SCRIPT));
-  const lanes = threaded
-    ? Array.from({ length: STAGING_WORKERS }, (_, index) => workerLane(options(index, true), onMessage, fail))
-    : [mainThreadLane(options(0, false), onMessage)];
+  // The workers start with the first task: a run that finds nothing new in a dataset starts none (each
+  // took about 60 ms to start: measured on M, a no-op run staged its events in 0.01 s instead of 0.14 s).
+  const lanes: Lane[] = [];
+  const started = () => {
+    if (lanes.length === 0) {
+      lanes.push(
+        ...(threaded
+          ? Array.from({ length: STAGING_WORKERS }, (_, index) => workerLane(options(index, true), onMessage, fail))
+          : [mainThreadLane(options(0, false), onMessage)]),
+      );
+    }
+    return lanes;
+  };
 
   const waitFor = async (ready: () => boolean) => {
     while (!failure && !ready()) await changed();
@@ -163,8 +173,9 @@ export async function stageInWorkers(
   };
   let taskId = 0;
   const dispatch = async (files: StagingFile[]) => {
-    await waitFor(() => (intake.kind === 'csv-chunks' || handing === 0) && lanes.some((lane) => lane.inFlight < MAX_TASKS_PER_WORKER));
-    const lane = lanes.reduce((best, candidate) => (candidate.inFlight < best.inFlight ? candidate : best));
+    const running = started();
+    await waitFor(() => (intake.kind === 'csv-chunks' || handing === 0) && running.some((lane) => lane.inFlight < MAX_TASKS_PER_WORKER));
+    const lane = running.reduce((best, candidate) => (candidate.inFlight < best.inFlight ? candidate : best));
     lane.inFlight += 1;
     lane.send({ type: 'task', task: { id: ++taskId, files } });
     // On the main thread the task has run already: let loads and writes move before the next one.
