@@ -2,9 +2,9 @@
  * The `sparkify` command line: a thin layer that parses arguments with commander and calls the library.
  * Each verb lives in `commands/<verb>-command.ts`.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { SparkifyError, describeError } from '../errors.js';
+import { sparkifyVersion } from '../pipeline/run-settings.js';
 import { createTablesCommand } from './commands/create-tables-command.js';
 import { etlCommand } from './commands/etl-command.js';
 import { planCommand } from './commands/plan-command.js';
@@ -25,7 +25,7 @@ export function buildProgram(): Command {
       'Load Sparkify song metadata and event logs (local folders or S3) into a star schema ' +
         '(songplays, users, songs, artists, time) on DuckDB, PostgreSQL or Amazon Redshift.',
     )
-    .version(packageVersion(), '-V, --version')
+    .version(sparkifyVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const command of [
@@ -86,10 +86,4 @@ function printChain(error: unknown, indent: string): void {
     if (current !== undefined) process.stderr.write(`${indent}caused by: `);
   }
   if (current !== undefined && !(current instanceof Error)) process.stderr.write(`${indent}${String(current)}\n`);
-}
-
-function packageVersion(): string {
-  // The package.json sits two levels above dist/cli/ and src/cli/ alike.
-  const url = new URL('../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }

@@ -1,7 +1,7 @@
 /**
  * What a run records about itself: its settings with every secret masked, and the product's version.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 
@@ -22,8 +22,21 @@ export function maskedSettings(settings: Settings): Record<string, unknown> {
 
 let version: string | undefined;
 
-/** The version in package.json (two levels above dist/pipeline/ and src/pipeline/ alike). */
+/**
+ * The version in sparkify's package.json: the nearest one above this module, two levels up from dist/ and
+ * src/, three from the benchmark's build (.bench-build/src/pipeline/).
+ */
 export function sparkifyVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
+  if (version !== undefined) return version;
+  for (let folder = new URL('./', import.meta.url); ; folder = new URL('../', folder)) {
+    const file = new URL('package.json', folder);
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'sparkify') {
+        version = manifest.version;
+        return version;
+      }
+    }
+    if (folder.pathname === '/') throw new Error(`No package.json of sparkify above ${import.meta.url}`);
+  }
 }
