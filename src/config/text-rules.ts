@@ -22,7 +22,7 @@ export function oneOf<T extends string>(values: readonly T[]): TextRule<T> {
 }
 
 /** A whole number from `min` to `max`, written in digits only. */
-export function wholeNumber(min = 0, max = Number.MAX_SAFE_INTEGER): TextRule<number> {
+export function wholeNumber(min = 0, max = Number.POSITIVE_INFINITY): TextRule<number> {
   return textRule(/^\d+$/, (text) => {
     const value = Number(text);
     return value >= min && value <= max ? value : undefined;

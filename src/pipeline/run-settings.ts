@@ -37,6 +37,7 @@ export function sparkifyVersion(): string {
         return version;
       }
     }
-    if (folder.pathname === '/') throw new Error(`No package.json of sparkify above ${import.meta.url}`);
+    // The root is its own parent (`/` here, `/C:/` on Windows): nothing above it.
+    if (new URL('../', folder).href === folder.href) throw new Error(`No package.json of sparkify above ${import.meta.url}`);
   }
 }
