@@ -63,7 +63,14 @@ export function selectFiles(
 ): FileSelection {
   const counts: FileCounts = { new: 0, changed: 0, unchanged: 0, removed: 0 };
   let pending: StagingRow[] = [];
+  // New local files whose ledger row waits for what their staging worker finds opening them (`settle`):
+  // no token to compare, so the main thread need not stat them. Only the tasks in flight wait here; a file
+  // nobody settles (a warehouse fed from the main thread) is statted by flush.
+  const awaiting = new Map<string, SourceObject>();
+  const row = (uri: string, size: number, token: string): StagingRow => [uri, options.dataset, size, token];
   const flush = async () => {
+    for (const object of awaiting.values()) pending.push(row(object.uri, object.size, object.changeToken));
+    awaiting.clear();
     const rows = pending;
     pending = [];
     if (rows.length > 0) await files.write(rows);
@@ -77,6 +84,13 @@ export function selectFiles(
       }
       const known = ledger.get(object.uri);
       ledger.delete(object.uri);
+      if (known === undefined && location.localFiles) {
+        counts.new += 1;
+        awaiting.set(object.uri, object);
+        if (pending.length >= LEDGER_BATCH) await writePending();
+        yield object;
+        continue;
+      }
       const token = object.changeToken;
       if (known === undefined) counts.new += 1;
       else if (known !== token) counts.changed += 1;
@@ -84,16 +98,25 @@ export function selectFiles(
         counts.unchanged += 1;
         if (!options.everything && !options.backfill) continue;
       }
-      pending.push([object.uri, options.dataset, object.size, token]);
-      if (pending.length >= LEDGER_BATCH) await flush();
+      pending.push(row(object.uri, object.size, token));
+      if (pending.length >= LEDGER_BATCH) await writePending();
       yield object;
     }
     // What the ledger still holds was not listed: removed from the source (within the backfill's days).
     for (const uri of ledger.keys()) if (inRange(uri)) counts.removed += 1;
     ledger.clear();
   }
+  // Writes the rows complete so far (not the awaiting ones: their workers may still be reading them).
+  async function writePending(): Promise<void> {
+    const rows = pending;
+    pending = [];
+    if (rows.length > 0) await files.write(rows);
+  }
   const selected: DataLocation = {
     uri: location.uri,
+    settle: (uri, size, token) => {
+      if (awaiting.delete(uri)) pending.push(row(uri, size, token));
+    },
     list,
     read: (object) => location.read(object),
     stream: (object) => location.stream(object),

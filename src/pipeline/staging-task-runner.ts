@@ -13,7 +13,7 @@
  * read buffer never grows past that plus one read; bytes that are not UTF-8 are decoded so the parser
  * rejects them (utf8-text.ts), never replaced.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import { serializeError, type SerializedError } from './worker-error.js';
@@ -108,6 +108,8 @@ export type RunnerMessage =
       readonly read: number;
       readonly staged: number;
       readonly rejected: number;
+      /** For each file of the task read by path: its size and modification time when opened (else null). */
+      readonly opened: readonly ([number, number] | null)[];
     }
   | { readonly type: 'flushed' }
   | { readonly type: 'error'; readonly error: SerializedError };
@@ -131,6 +133,8 @@ export class StagingTaskRunner {
   private chunk: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private rejects: RejectRow[] = [];
   private counts = { read: 0, staged: 0, rejected: 0, bytes: 0 };
+  // What fstat said of each file of the current task, as it was opened (null for fetched bytes).
+  private opened: ([number, number] | null)[] = [];
 
   constructor(
     private readonly options: StagingRunnerOptions,
@@ -143,6 +147,7 @@ export class StagingTaskRunner {
   /** Stages every file of `task`; reports `done` with its counts, or `error`. */
   run(task: StagingTask): void {
     this.counts = { read: 0, staged: 0, rejected: 0, bytes: 0 };
+    this.opened = [];
     try {
       for (const file of task.files) {
         if (this.options.format === 'json-lines') this.stageLines(file);
@@ -150,7 +155,7 @@ export class StagingTaskRunner {
       }
       this.sendRejects();
       const files = task.files.filter((file) => typeof file === 'string' || !file.continued).length;
-      this.post({ type: 'done', id: task.id, files, ...this.counts });
+      this.post({ type: 'done', id: task.id, files, ...this.counts, opened: this.opened });
     } catch (error) {
       this.post({ type: 'error', error: serializeError(error) });
     }
@@ -175,6 +180,7 @@ export class StagingTaskRunner {
     const file = nameOf(source);
     const origin = Buffer.from(file, 'utf8');
     const reader = openReader(source);
+    this.opened.push(reader.opened ?? null);
     const part = typeof source === 'string' ? undefined : source;
     try {
       let line = part?.line ?? 1;
@@ -257,6 +263,7 @@ export class StagingTaskRunner {
   private stageObjects(source: StagingFile): void {
     const file = nameOf(source);
     const reader = openReader(source);
+    this.opened.push(reader.opened ?? null);
     try {
       // Most song files are one compact object on line 1, read in one go: the byte-level fast path stages
       // those (measured on 366,738 song files: about 1 s less than splitting, decoding and JSON.parse).
@@ -342,6 +349,8 @@ interface SourceReader {
   /** Fills `into` from `offset` with the next bytes; returns how many (0 at the end). */
   read(into: Buffer, offset: number): number;
   close(): void;
+  /** A file read by path: its size and modification time (ms) as opened, for the file ledger. */
+  readonly opened?: [number, number];
 }
 
 function nameOf(file: StagingFile): string {
@@ -363,12 +372,19 @@ function openReader(file: StagingFile): SourceReader {
     };
   }
   let fd: number;
+  let opened: [number, number];
   try {
     fd = openSync(file, 'r');
+    // The stat of an open file costs the worker little and spares the main thread, which feeds the workers,
+    // a stat by path of every new file; the ledger then also holds the token of the very version read.
+    // Measured on L (366,738 song files): the song stage took 8.5-9.0 s instead of 9.4-9.5 s.
+    const { size, mtimeMs } = fstatSync(fd);
+    opened = [size, mtimeMs];
   } catch (error) {
     throw sourceError(file, error);
   }
   return {
+    opened,
     read(into, offset) {
       try {
         return readSync(fd, into, offset, into.length - offset, null);

@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { parquetColumns } from '../records/staging-parquet-writer.js';
+import { localChangeToken } from '../sources/local/local-location.js';
 import type { DataLocation, SourceObject } from '../sources/source.js';
 import { STAGING_WORKERS, type CsvChunkLoad, type ParquetFileLoad, type TableWriter } from '../warehouses/warehouse.js';
 import type { DatasetSpec, StagedCounts } from './dataset-spec.js';
@@ -119,6 +120,8 @@ export async function stageInWorkers(
         break;
       case 'done':
         lane.inFlight -= 1;
+        settleOpened(location, tasks.get(message.id) ?? [], message.opened);
+        tasks.delete(message.id);
         counts.files += message.files;
         counts.bytes += message.bytes;
         counts.read += message.read;
@@ -172,12 +175,16 @@ export async function stageInWorkers(
     if (failure) throw failure;
   };
   let taskId = 0;
+  // The files of each task in flight, to pass on what the worker found opening them.
+  const tasks = new Map<number, StagingFile[]>();
   const dispatch = async (files: StagingFile[]) => {
     const running = started();
     await waitFor(() => (intake.kind === 'csv-chunks' || handing === 0) && running.some((lane) => lane.inFlight < MAX_TASKS_PER_WORKER));
     const lane = running.reduce((best, candidate) => (candidate.inFlight < best.inFlight ? candidate : best));
     lane.inFlight += 1;
-    lane.send({ type: 'task', task: { id: ++taskId, files } });
+    taskId += 1;
+    if (location.settle) tasks.set(taskId, files);
+    lane.send({ type: 'task', task: { id: taskId, files } });
     // On the main thread the task has run already: let loads and writes move before the next one.
     if (!threaded) await nextTurn();
   };
@@ -203,6 +210,15 @@ export async function stageInWorkers(
   } finally {
     await Promise.all(lanes.map((lane) => lane.stop()));
   }
+}
+
+/** Tells `location` the size and change token each file read by path had when its worker opened it. */
+function settleOpened(location: DataLocation, files: readonly StagingFile[], opened: readonly ([number, number] | null)[]): void {
+  if (!location.settle) return;
+  files.forEach((file, index) => {
+    const stats = opened[index];
+    if (typeof file === 'string' && stats) location.settle!(file, stats[0], localChangeToken(stats[0], stats[1]));
+  });
 }
 
 /**

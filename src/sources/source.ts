@@ -39,6 +39,12 @@ export interface DataLocation {
   readonly localFiles?: boolean;
   /** Files below the location that were passed over because they are not `.json`. Valid after `list()` ends. */
   readonly skipped: readonly string[];
+  /**
+   * Told, when there is a listener, what a staging worker found opening a local file it read: its size and
+   * change token as of the read. The file ledger takes a new file's row from here, so the main thread, which
+   * feeds the workers, does not stat each file a second time.
+   */
+  settle?(uri: string, size: number, changeToken: string): void;
 }
 
 /** The settings a source may read (the run's `Settings` has them all). */

@@ -2,6 +2,7 @@
  * The incremental options and `sparkify runs` on the command line: a bad --from/--to day is one line with
  * exit 2; `runs` lists the runs newest first, as text and JSON.
  */
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../support/test-warehouses.js';
 import { sparkify } from './run-cli.js';
@@ -21,6 +22,17 @@ describe('incremental runs on the command line', () => {
   it('lists the runs with sparkify runs, newest first, after a load and a no-op', () => {
     const cwd = tempFolder();
     expect(sparkify(['run', '--source', TINY], cwd).status).toBe(0);
+    // The ledger holds each file's size and change token as its staging worker opened it: what a stat says.
+    const ledger = JSON.parse(sparkify(['query', '--json', 'SELECT source_file, size, change_token FROM sparkify_files'], cwd).stdout) as {
+      source_file: string;
+      size: number;
+      change_token: string;
+    }[];
+    expect(ledger.length).toBeGreaterThan(2);
+    for (const row of ledger) {
+      const { size, mtimeMs } = statSync(row.source_file);
+      expect(row, row.source_file).toEqual({ source_file: row.source_file, size, change_token: `${size}:${Math.trunc(mtimeMs)}` });
+    }
     const noop = sparkify(['run', '--source', TINY], cwd);
     expect(noop.stdout).toMatch(/^Run 2: nothing new since run 1 \(/);
     const runs = JSON.parse(sparkify(['runs', '--json'], cwd).stdout) as { run_id: number; status: string; event_files_new: number }[];

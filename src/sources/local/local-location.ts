@@ -106,9 +106,14 @@ function listedFile(uri: string): SourceObject {
     },
     get changeToken() {
       const { size, mtimeMs } = stats();
-      return `${size}:${Math.trunc(mtimeMs)}`;
+      return localChangeToken(size, mtimeMs);
     },
   };
+}
+
+/** A local file's change token for the ledger: its size and modification time in whole milliseconds. */
+export function localChangeToken(size: number, mtimeMs: number): string {
+  return `${size}:${Math.trunc(mtimeMs)}`;
 }
 
 function fileStats(path: string): { size: number; mtimeMs: number } {
