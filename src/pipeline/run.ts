@@ -20,7 +20,7 @@ import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
-import { readLedger, selectFiles, type Backfill, type FileCounts } from './file-selection.js';
+import { readLedger, selectFiles, type Backfill, type FileCounts, type FileSelection } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
 import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
 import { withRunLock } from './run-lock.js';
@@ -337,30 +337,15 @@ async function stageBatchThrough(
       everything: full,
       backfill: options.backfill,
     });
-    songs = await timed('stage-songs', async () => {
-      const counts = await stage(
-        warehouse,
-        loads,
-        songSelection.location,
-        { ...SONG_DATASET, table: BATCH_SONGS },
-        rejects,
-        options.onProgress,
-      );
-      await songSelection.flush();
-      return summarise(songLocation, counts, songSelection.counts);
-    });
-    events = await timed('stage-events', async () => {
-      const counts = await stage(
-        warehouse,
-        loads,
-        eventSelection.location,
-        { ...EVENT_DATASET, table: BATCH_EVENTS },
-        rejects,
-        options.onProgress,
-      );
-      await eventSelection.flush();
-      return summarise(eventLocation, counts, eventSelection.counts);
-    });
+    // One dataset into its batch table: its files' ledger rows are complete once it is staged.
+    const stageSelected = (selection: FileSelection, location: DataLocation, spec: DatasetSpec) =>
+      timed(spec.stage, async () => {
+        const counts = await stage(warehouse, loads, selection.location, spec, rejects, options.onProgress);
+        await selection.flush();
+        return summarise(location, counts, selection.counts);
+      });
+    songs = await stageSelected(songSelection, songLocation, { ...SONG_DATASET, table: BATCH_SONGS });
+    events = await stageSelected(eventSelection, eventLocation, { ...EVENT_DATASET, table: BATCH_EVENTS });
   } catch (error) {
     // Abandoning the batch's writers after a failure must not hide the failure.
     return cleanUpAfter(error, () => Promise.all([files.abort(), rejects.abort()]));
