@@ -77,7 +77,8 @@ export function selectFiles(
   };
   const inRange = (uri: string) => !options.backfill || withinBackfill(uri, options.backfill);
   async function* list(): AsyncGenerator<SourceObject> {
-    for await (const object of location.list()) {
+    // Every listed file's token is compared when the ledger has files of this dataset.
+    for await (const object of location.list({ changeTokens: ledger.size > 0 })) {
       if (!inRange(object.uri)) {
         ledger.delete(object.uri);
         continue;

@@ -19,12 +19,21 @@ export interface SourceObject {
   readonly changeToken: string;
 }
 
+/** How a listing will be used. */
+export interface ListOptions {
+  /**
+   * The caller will ask every object's change token (it compares them with the ledger): a local folder then
+   * stats its files as it lists them, on worker threads, instead of one by one when asked.
+   */
+  readonly changeTokens?: boolean;
+}
+
 /** A dataset's location: a folder, or an S3 prefix. */
 export interface DataLocation {
   /** The folder or `s3://bucket/prefix`, for messages. */
   readonly uri: string;
   /** Every `.json` object below the location, in key order, streamed (never collected whole). */
-  list(): AsyncIterable<SourceObject>;
+  list(options?: ListOptions): AsyncIterable<SourceObject>;
   /** The whole content of a (small) object. */
   read(object: SourceObject): Promise<Buffer>;
   /** The content of an object as a byte stream, for large objects. */

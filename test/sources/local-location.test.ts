@@ -1,8 +1,8 @@
 /**
  * The local folder location: what its walk yields, in which order, and the sizes it reports (read lazily,
- * when asked for).
+ * when asked for, or with every file on the listing workers when the caller will compare change tokens).
  */
-import { mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -22,7 +22,60 @@ function layout(): string {
   return root;
 }
 
+// Many folders at the whole-listing depth, so a walk with stats uses the listing workers; files above that
+// depth, deeper folders, files that are not JSON and hidden files among them.
+function wideLayout(): string {
+  const root = tempFolder('local-location-wide-');
+  for (const first of ['A', 'B', 'C']) {
+    for (const second of ['x', 'y', 'z', 'w']) {
+      const folder = join(root, first, second);
+      mkdirSync(join(folder, 'deep'), { recursive: true });
+      writeFileSync(join(folder, `TR${first}${second}.json`), `{"song": "${first}${second}"}`);
+      writeFileSync(join(folder, 'deep', 'TR0.json'), '{}');
+      writeFileSync(join(folder, 'readme.md'), 'not data');
+      writeFileSync(join(folder, '.DS_Store'), '');
+    }
+    writeFileSync(join(root, first, `${first}.json`), '[]');
+  }
+  writeFileSync(join(root, 'top.json'), '{"top": 1}');
+  writeFileSync(join(root, 'notes.txt'), 'not data');
+  return root;
+}
+
+// What a walk yields with each object's size and token read from it, and what it skipped.
+async function walked(location: LocalLocation, changeTokens: boolean) {
+  const objects = [];
+  for await (const object of location.list({ changeTokens }))
+    objects.push({ uri: object.uri, size: object.size, changeToken: object.changeToken });
+  return { objects, skipped: [...location.skipped] };
+}
+
+const COMPILED_LOCATION = new URL('../../dist/sources/local/local-location.js', import.meta.url).pathname;
+
 describe('LocalLocation', () => {
+  it('lists the same files in the same order with change tokens as without, each token a stat of its file', async () => {
+    const root = wideLayout();
+    const lazy = await walked(new LocalLocation(root), false);
+    const stated = await walked(new LocalLocation(root), true);
+    expect(stated).toEqual(lazy);
+    expect(lazy.objects).toHaveLength(3 * 4 * 2 + 3 + 1);
+    expect(lazy.skipped).toHaveLength(3 * 4 + 1);
+    const { size, mtimeMs } = statSync(join(root, 'B', 'y', 'TRBy.json'));
+    expect(stated.objects).toContainEqual({ uri: join(root, 'B', 'y', 'TRBy.json'), size, changeToken: `${size}:${Math.trunc(mtimeMs)}` });
+  });
+
+  const compiled = existsSync(COMPILED_LOCATION);
+  it.skipIf(!compiled)(
+    `lists on worker threads (the compiled module) exactly what the walk on this thread lists${compiled ? '' : ' (SKIPPED: dist/ is absent, run npm run build)'}`,
+    async () => {
+      const root = wideLayout();
+      const { LocalLocation: CompiledLocation } = (await import(COMPILED_LOCATION)) as { LocalLocation: typeof LocalLocation };
+      const onWorkers = await walked(new CompiledLocation(root), true);
+      expect(onWorkers).toEqual(await walked(new LocalLocation(root), false));
+      expect(onWorkers.objects.map((object) => object.uri)).toEqual(onWorkers.objects.map((object) => object.uri).sort());
+    },
+  );
+
   it('walks JSON files in byte order, with their sizes, and remembers what it skipped', async () => {
     const root = layout();
     const location = new LocalLocation(root);

@@ -3,10 +3,13 @@
  */
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SourceError } from '../../errors.js';
-import type { DataLocation, SourceObject } from '../source.js';
+import type { DataLocation, ListOptions, SourceObject } from '../source.js';
+import { byteOrder, type FolderListing, isListedFile, listFolderWhole } from './folder-listing.js';
+import { openFolderListingPool } from './folder-listing-pool.js';
 
 /** A folder of JSON files (song_data or log_data in the bucket's layout). */
 export class LocalLocation implements DataLocation {
@@ -22,7 +25,7 @@ export class LocalLocation implements DataLocation {
     return this.skippedFiles;
   }
 
-  async *list(): AsyncGenerator<SourceObject> {
+  async *list(options: ListOptions = {}): AsyncGenerator<SourceObject> {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(this.uri);
@@ -31,7 +34,14 @@ export class LocalLocation implements DataLocation {
     }
     if (!info.isDirectory()) throw new SourceError(`Source ${this.uri} is not a folder`);
     this.skippedFiles.length = 0;
-    yield* this.walk(this.uri);
+    if (options.changeTokens) {
+      yield* this.listWithStats();
+      return;
+    }
+    for (const step of this.walk(this.uri)) {
+      if (step.kind === 'file') yield* this.take(step.path, step.entry);
+      else yield* this.listed(listFolderWhole(step.path, false));
+    }
   }
 
   read(object: SourceObject): Promise<Buffer> {
@@ -47,10 +57,11 @@ export class LocalLocation implements DataLocation {
   // Synchronous calls: measured on 27,498 song files in 4,362 folders, the asynchronous walk (a thread-pool
   // round trip per folder and per file) took 1.6 s, a synchronous one per folder 0.17 s. From the third level
   // down (song_data/A/B, log_data/2018/11) each folder is listed whole by one recursive call and sorted: 0.085
-  // s, and what is held at once stays one such folder's files (under 1/600 of the real song prefix).
-  private *walk(folder: string, depth = 0): Generator<SourceObject> {
+  // s, and what is held at once stays one such folder's files (under 1/600 of the real song prefix). The walk
+  // yields, in order, the files above that level and the folders to list whole.
+  private *walk(folder: string, depth = 0): Generator<WalkStep> {
     if (depth >= WHOLE_LISTING_DEPTH) {
-      yield* this.walkWhole(folder);
+      yield { kind: 'folder', path: folder };
       return;
     }
     const entries = readdirSync(folder, { withFileTypes: true });
@@ -58,33 +69,76 @@ export class LocalLocation implements DataLocation {
     for (const entry of entries) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) yield* this.walk(path, depth + 1);
-      else yield* this.take(path, entry);
+      else yield { kind: 'file', path, entry };
     }
   }
 
-  /** Every file under `folder`, in byte order of its path, as an S3 listing orders keys. */
-  private *walkWhole(folder: string): Generator<SourceObject> {
-    const files: { path: string; entry: Dirent }[] = [];
-    for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-      if (!entry.isDirectory()) files.push({ path: join(entry.parentPath, entry.name), entry });
+  /**
+   * The walk with every file's stats, the folders listed on worker threads a few ahead of the one being
+   * yielded (`folder-listing-pool.ts`); a dataset of few folders (log_data: one a month) is listed here.
+   */
+  private async *listWithStats(): AsyncGenerator<SourceObject> {
+    const steps = [...this.walk(this.uri)];
+    const folders = steps.filter((step) => step.kind === 'folder').length;
+    const pool = openFolderListingPool(folders >= POOL_MIN_FOLDERS ? LISTING_WORKERS : 0);
+    const listings = new Map<number, Promise<FolderListing>>();
+    let started = 0;
+    const startUpTo = (last: number) => {
+      for (; started <= last && started < steps.length; started += 1) {
+        const step = steps[started]!;
+        if (step.kind !== 'folder') continue;
+        const listing = pool.list(step.path);
+        listing.catch(() => {}); // awaited in its turn; a listing dropped when the caller stops early must not go unhandled
+        listings.set(started, listing);
+      }
+    };
+    try {
+      for (const [index, step] of steps.entries()) {
+        if (step.kind === 'file') {
+          yield* this.take(step.path, step.entry);
+          continue;
+        }
+        startUpTo(index + LISTING_WORKERS * FOLDERS_AHEAD_PER_WORKER);
+        const listing = await listings.get(index)!;
+        listings.delete(index);
+        yield* this.listed(listing);
+      }
+    } finally {
+      await pool.close();
     }
-    files.sort((a, b) => byteOrder(a.path, b.path));
-    for (const { path, entry } of files) yield* this.take(path, entry);
+  }
+
+  /** A folder's listing as source objects, its passed-over files remembered. */
+  private *listed(listing: FolderListing): Generator<SourceObject> {
+    this.skippedFiles.push(...listing.skipped);
+    const { files, sizes, mtimes } = listing;
+    for (const [index, path] of files.entries()) {
+      const size = sizes?.[index] ?? Number.NaN;
+      const mtimeMs = mtimes?.[index] ?? Number.NaN;
+      yield Number.isNaN(size) ? listedFile(path) : { uri: path, size, changeToken: localChangeToken(size, mtimeMs) };
+    }
   }
 
   /** A JSON file is listed; a hidden file is passed over; anything else is remembered as skipped. */
   private *take(path: string, entry: Dirent): Generator<SourceObject> {
-    if (entry.isFile() && entry.name.endsWith('.json')) yield listedFile(path);
+    if (isListedFile(entry)) yield listedFile(path);
     else if (!entry.name.startsWith('.')) this.skippedFiles.push(path);
   }
 }
 
+/** One step of the walk: a file above the whole-listing depth, or a folder to list whole. */
+type WalkStep =
+  | { readonly kind: 'file'; readonly path: string; readonly entry: Dirent }
+  | { readonly kind: 'folder'; readonly path: string };
+
 // The depth from which a folder is listed whole (song_data/A/B/..., log_data/YYYY/MM/...).
 const WHOLE_LISTING_DEPTH = 2;
-
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Listing workers for a walk with stats, and when they are worth their start (about 30 ms each).
+const LISTING_WORKERS = Math.min(availableParallelism(), 4);
+const POOL_MIN_FOLDERS = 8;
+// Folders listed ahead of the one being yielded, per worker: enough to keep each busy, few enough that what
+// is held at once stays a few folders' files.
+const FOLDERS_AHEAD_PER_WORKER = 4;
 
 /**
  * A listed file whose size and change token are read when first asked for. Staging song files never asks

@@ -1,0 +1,30 @@
+/**
+ * Entry point of a listing worker thread (see `folder-listing-pool.ts`): lists the folders it is sent, with
+ * each file's stats, and posts each listing back (its two arrays of numbers moved, not copied).
+ */
+import { parentPort } from 'node:worker_threads';
+import { listFolderWhole, type FolderListing } from './folder-listing.js';
+
+/** What the pool sends: a folder to list whole. */
+export interface ListingRequest {
+  readonly id: number;
+  readonly folder: string;
+}
+
+/** What a worker posts back for one request. */
+export type ListingReply = { readonly id: number; readonly listing: FolderListing } | { readonly id: number; readonly error: string };
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', ({ id, folder }: ListingRequest) => {
+    let listing: FolderListing;
+    try {
+      listing = listFolderWhole(folder, true);
+    } catch (error) {
+      port.postMessage({ id, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message } satisfies ListingReply);
+      return;
+    }
+    const moved = [listing.sizes?.buffer, listing.mtimes?.buffer].filter((buffer) => buffer !== undefined);
+    port.postMessage({ id, listing } satisfies ListingReply, moved as ArrayBuffer[]);
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * One folder of a local dataset listed whole: every file below it, in byte order of its path (an S3
+ * listing's key order), split into the JSON files a run reads and the files it passes over. Shared by the
+ * walk on the main thread and the listing workers (`folder-listing-worker.ts`), so both apply one rule.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The files below one folder; `sizes` and `mtimes` only when stats were asked for. */
+export interface FolderListing {
+  /** Paths of the JSON files, in byte order. */
+  readonly files: string[];
+  /** Each file's size, index for index with `files`; NaN when its stat failed (it is statted again when asked). */
+  readonly sizes?: Float64Array;
+  /** Each file's modification time in milliseconds, index for index with `files`. */
+  readonly mtimes?: Float64Array;
+  /** Paths of the files passed over because they are not JSON (hidden files are left out). */
+  readonly skipped: string[];
+}
+
+/** Lists `folder` whole with one recursive call, and stats each JSON file when `withStats` is set. */
+export function listFolderWhole(folder: string, withStats: boolean): FolderListing {
+  const paths: string[] = [];
+  const skipped: string[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (entry.isDirectory()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (isListedFile(entry)) paths.push(path);
+    else if (!entry.name.startsWith('.')) skipped.push(path);
+  }
+  paths.sort(byteOrder);
+  skipped.sort(byteOrder);
+  if (!withStats) return { files: paths, skipped };
+  const sizes = new Float64Array(paths.length);
+  const mtimes = new Float64Array(paths.length);
+  for (const [index, path] of paths.entries()) {
+    const info = statOrUndefined(path);
+    sizes[index] = info ? info.size : Number.NaN;
+    mtimes[index] = info ? info.mtimeMs : Number.NaN;
+  }
+  return { files: paths, sizes, mtimes, skipped };
+}
+
+// A file that cannot be statted is listed without stats; asking for its token then fails with the reason.
+function statOrUndefined(path: string): { size: number; mtimeMs: number } | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** A regular file whose name ends in `.json`: what a run reads. */
+export function isListedFile(entry: { isFile(): boolean; name: string }): boolean {
+  return entry.isFile() && entry.name.endsWith('.json');
+}
+
+/** Orders paths as S3 orders keys (by code unit, which is byte order for the ASCII names of the bucket). */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
