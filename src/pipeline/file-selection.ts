@@ -47,8 +47,24 @@ const LEDGER_BATCH = 2048;
 
 /** The ledger of one dataset: file name to change token. Empty when the ledger table is. */
 export async function readLedger(warehouse: Warehouse, dataset: 'songs' | 'events'): Promise<Map<string, string>> {
-  const rows = await warehouse.query(`SELECT source_file, change_token FROM ${SPARKIFY_FILES.name} WHERE dataset = '${dataset}'`);
+  const where = `dataset = '${dataset}'`;
+  const packed = warehouse.dialect.packedPairs?.('source_file', 'change_token', SPARKIFY_FILES.name, where);
+  const ledger = packed === undefined ? undefined : unpackLedger(await warehouse.query(packed));
+  if (ledger) return ledger;
+  const rows = await warehouse.query(`SELECT source_file, change_token FROM ${SPARKIFY_FILES.name} WHERE ${where}`);
   return new Map(rows.map((row) => [String(row.source_file), String(row.change_token)]));
+}
+
+// Pairs packed by `SqlDialect.packedPairs`; undefined when a value holds a NUL itself (each group must split
+// into exactly twice its count of fields), so the ledger is read row by row instead.
+function unpackLedger(groups: readonly Record<string, unknown>[]): Map<string, string> | undefined {
+  const ledger = new Map<string, string>();
+  for (const group of groups) {
+    const fields = String(group.packed).split('\0');
+    if (fields.length !== 2 * Number(group.pairs)) return undefined;
+    for (let index = 0; index < fields.length; index += 2) ledger.set(fields[index]!, fields[index + 1]!);
+  }
+  return ledger;
 }
 
 /**

@@ -95,6 +95,14 @@ export abstract class SqlDialect {
    */
   argMax?(columns: readonly string[], key: readonly string[]): string;
 
+  /**
+   * Present on a warehouse whose text holds NUL: a query reading two text columns of `table` (rows matching
+   * `where`) as few long values, each row `pairs` (a count) and `packed` (`first NUL second NUL first ...`).
+   * A driver that turns every value into a string of its own pays per value; the file ledger of a big
+   * dataset is hundreds of thousands of pairs.
+   */
+  packedPairs?(first: string, second: string, table: string, where: string): string;
+
   /** `CREATE TABLE` for `table`. */
   createTable(table: TableSpec, options: { ifNotExists: boolean }): string {
     const columns = table.columns.map((column) => `  ${this.columnDefinition(table, column)}`);
