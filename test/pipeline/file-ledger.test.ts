@@ -4,7 +4,7 @@
  * with names holding tabs, newlines, quotes and non-ASCII letters, and (DuckDB) a value holding a NUL.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readLedger } from '../../src/pipeline/file-selection.js';
 import { SPARKIFY_FILES } from '../../src/schema/ledger-tables.js';
 import { withWarehouse } from '../../src/warehouses/open-warehouse.js';
@@ -41,7 +41,10 @@ for (const target of testWarehouses()) {
         await warehouse.execute(warehouse.dialect.createTable(SPARKIFY_FILES, { ifNotExists: true }));
         await insertLedger(warehouse, 'songs', files);
         await insertLedger(warehouse, 'events', new Map([['/data/log_data/2018/11/2018-11-01-events.json', '9:9']]));
+        const queries = vi.spyOn(warehouse, 'query');
         expect(await readLedger(warehouse, 'songs')).toEqual(files);
+        // Packed (DuckDB) it is one query of a few values; row by row (PostgreSQL) one of every row.
+        expect(queries).toHaveBeenCalledTimes(1);
         expect([...(await readLedger(warehouse, 'events'))]).toEqual([['/data/log_data/2018/11/2018-11-01-events.json', '9:9']]);
       });
     });
@@ -60,7 +63,11 @@ describe('the file ledger on duckdb, packed', () => {
       await warehouse.execute(
         `INSERT INTO ${SPARKIFY_FILES.name} VALUES ('/data/odd/nul-token.json', 'songs', 1, 'before' || chr(0) || 'after', 1, 1, 0, 1, TIMESTAMP '2026-12-02 00:00:00')`,
       );
+      const queries = vi.spyOn(warehouse, 'query');
       expect(await readLedger(warehouse, 'songs')).toEqual(files);
+      // The packed read, then the read row by row it fell back to.
+      expect(queries).toHaveBeenCalledTimes(2);
+      expect(String(queries.mock.calls[0]![0])).toContain('string_agg');
     });
   });
 });

@@ -51,6 +51,7 @@ async function walked(location: LocalLocation, changeTokens: boolean) {
 }
 
 const COMPILED_LOCATION = new URL('../../dist/sources/local/local-location.js', import.meta.url).pathname;
+const COMPILED_POOL = new URL('../../dist/sources/local/folder-listing-pool.js', import.meta.url).pathname;
 
 describe('LocalLocation', () => {
   it('lists the same files in the same order with change tokens as without, each token a stat of its file', async () => {
@@ -64,7 +65,8 @@ describe('LocalLocation', () => {
     expect(stated.objects).toContainEqual({ uri: join(root, 'B', 'y', 'TRBy.json'), size, changeToken: `${size}:${Math.trunc(mtimeMs)}` });
   });
 
-  const compiled = existsSync(COMPILED_LOCATION);
+  // A dist/ built before the listing workers has no pool: skipped (visibly) rather than passing untested.
+  const compiled = existsSync(COMPILED_LOCATION) && existsSync(COMPILED_POOL);
   it.skipIf(!compiled)(
     `lists on worker threads (the compiled module) exactly what the walk on this thread lists${compiled ? '' : ' (SKIPPED: dist/ is absent, run npm run build)'}`,
     async () => {
@@ -88,6 +90,25 @@ describe('LocalLocation', () => {
     ]);
     expect(location.skipped).toEqual([join(root, 'A', 'notes.txt')]);
   });
+
+  it.skipIf(!compiled)(
+    `names a folder a listing worker cannot read, and goes on listing others${compiled ? '' : ' (SKIPPED: dist/ is absent, run npm run build)'}`,
+    async () => {
+      const { openFolderListingPool } = (await import(COMPILED_POOL)) as typeof import('../../src/sources/local/folder-listing-pool.js');
+      const missing = join(tempFolder('local-location-'), 'gone');
+      const pool = openFolderListingPool(1);
+      try {
+        await expect(pool.list(missing)).rejects.toThrow(`Cannot list ${missing}: ENOENT`);
+        const root = wideLayout();
+        expect((await pool.list(join(root, 'A', 'x'))).files).toEqual([
+          join(root, 'A', 'x', 'TRAx.json'),
+          join(root, 'A', 'x', 'deep', 'TR0.json'),
+        ]);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it("reads a file's size when first asked for, not during the walk", async () => {
     const root = layout();

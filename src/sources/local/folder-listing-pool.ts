@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SourceError } from '../../errors.js';
-import { listFolderWhole, type FolderListing } from './folder-listing.js';
+import { type FolderListing, listFolderWhole, listingFailure } from './folder-listing.js';
 import type { ListingReply, ListingRequest } from './folder-listing-worker.js';
 
 /** Lists folders on worker threads, or on this thread where the worker's script is not built (tests of the sources). */
@@ -33,8 +33,12 @@ export function openFolderListingPool(size: number): FolderListingPool {
   const pending = new Map<number, { folder: string; resolve: (listing: FolderListing) => void; reject: (error: Error) => void }>();
   const load = new Map<Worker, number>();
   let nextId = 0;
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
+  let closing = false;
+  // A worker that fails or stops ends the pool: what waits, and what is asked later, fails with the reason.
+  let failure: Error | undefined;
+  const failAll = (reason: string, cause?: unknown) => {
+    failure ??= new SourceError(`listing worker ${reason}`, { cause });
+    for (const { folder, reject } of pending.values()) reject(new SourceError(`Cannot list ${folder}: ${failure.message}`, { cause }));
     pending.clear();
   };
   for (let index = 0; index < size; index += 1) {
@@ -48,11 +52,19 @@ export function openFolderListingPool(size: number): FolderListingPool {
       if ('listing' in reply) waiting.resolve(reply.listing);
       else waiting.reject(new SourceError(`Cannot list ${waiting.folder}: ${reply.error}`));
     });
-    worker.on('error', (error) => failAll(new SourceError(`Listing worker failed: ${error.message}`, { cause: error })));
+    worker.on('error', (error) => failAll(`failed: ${error.message}`, error));
+    worker.on('messageerror', (error) => failAll(`sent a listing that could not be read: ${error.message}`, error));
+    worker.on('exit', (code) => {
+      if (!closing) failAll(`stopped (exit code ${code})`);
+    });
   }
   return {
     list: (folder) =>
       new Promise((resolve, reject) => {
+        if (failure) {
+          reject(new SourceError(`Cannot list ${folder}: ${failure.message}`, { cause: failure.cause }));
+          return;
+        }
         const id = nextId++;
         pending.set(id, { folder, resolve, reject });
         const [worker] = [...load.entries()].reduce((least, entry) => (entry[1] < least[1] ? entry : least));
@@ -60,16 +72,18 @@ export function openFolderListingPool(size: number): FolderListingPool {
         worker.postMessage({ id, folder } satisfies ListingRequest);
       }),
     close: async () => {
+      closing = true;
       pending.clear();
       await Promise.all([...load.keys()].map((worker) => worker.terminate()));
     },
   };
 }
 
-function listOnThisThread(folder: string): FolderListing {
+/** Lists `folder` whole with stats on this thread; a failure is a `SourceError` naming it. */
+export function listOnThisThread(folder: string, withStats = true): FolderListing {
   try {
-    return listFolderWhole(folder, true);
+    return listFolderWhole(folder, withStats);
   } catch (error) {
-    throw new SourceError(`Cannot list ${folder}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new SourceError(`Cannot list ${folder}: ${listingFailure(folder, error)}`, { cause: error });
   }
 }

@@ -3,7 +3,7 @@
  * each file's stats, and posts each listing back (its two arrays of numbers moved, not copied).
  */
 import { parentPort } from 'node:worker_threads';
-import { listFolderWhole, type FolderListing } from './folder-listing.js';
+import { type FolderListing, listFolderWhole, listingFailure } from './folder-listing.js';
 
 /** What the pool sends: a folder to list whole. */
 export interface ListingRequest {
@@ -21,7 +21,7 @@ if (parentPort) {
     try {
       listing = listFolderWhole(folder, true);
     } catch (error) {
-      port.postMessage({ id, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message } satisfies ListingReply);
+      port.postMessage({ id, error: listingFailure(folder, error) } satisfies ListingReply);
       return;
     }
     const moved = [listing.sizes?.buffer, listing.mtimes?.buffer].filter((buffer) => buffer !== undefined);

@@ -50,6 +50,16 @@ function statOrUndefined(path: string): { size: number; mtimeMs: number } | unde
   }
 }
 
+/**
+ * Why listing a folder failed, for `Cannot list <folder>: ...`: the system's code, and the path it failed
+ * on when that is a folder below (the listing is recursive).
+ */
+export function listingFailure(folder: string, error: unknown): string {
+  const { code, path, message } = error as NodeJS.ErrnoException;
+  const reason = code ?? message;
+  return path && path !== folder ? `${reason} at ${path}` : reason;
+}
+
 /** A regular file whose name ends in `.json`: what a run reads. */
 export function isListedFile(entry: { isFile(): boolean; name: string }): boolean {
   return entry.isFile() && entry.name.endsWith('.json');

@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SourceError } from '../../errors.js';
 import type { DataLocation, ListOptions, SourceObject } from '../source.js';
-import { byteOrder, type FolderListing, isListedFile, listFolderWhole } from './folder-listing.js';
-import { openFolderListingPool } from './folder-listing-pool.js';
+import { byteOrder, type FolderListing, isListedFile } from './folder-listing.js';
+import { listOnThisThread, openFolderListingPool } from './folder-listing-pool.js';
 
 /** A folder of JSON files (song_data or log_data in the bucket's layout). */
 export class LocalLocation implements DataLocation {
@@ -40,7 +40,7 @@ export class LocalLocation implements DataLocation {
     }
     for (const step of this.walk(this.uri)) {
       if (step.kind === 'file') yield* this.take(step.path, step.entry);
-      else yield* this.listed(listFolderWhole(step.path, false));
+      else yield* this.listed(listOnThisThread(step.path, false));
     }
   }
 
@@ -136,7 +136,8 @@ const WHOLE_LISTING_DEPTH = 2;
 // Listing workers for a walk with stats, and when they are worth their start (about 30 ms each).
 const LISTING_WORKERS = Math.min(availableParallelism(), 4);
 const POOL_MIN_FOLDERS = 8;
-// Folders listed ahead of the one being yielded, per worker: enough to keep each busy through the main
+// Steps of the walk (folders, but for the few files above the third level) listed ahead of the one being
+// yielded, per worker: enough to keep each busy through the main
 // thread's pauses (on L's 676 folders, 16 listed the whole prefix in 2.0 s where 4 took 2.1-2.2 s), few enough
 // that what is held at once stays a few dozen folders' files.
 const FOLDERS_AHEAD_PER_WORKER = 16;
