@@ -3,7 +3,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { cleanUpAfter, QueryError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type {
@@ -20,6 +20,7 @@ import { noStatementError, rowObjects, severalStatementsError } from '../query-t
 import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
 import { acquireDuckDbRunLock, duckDbLockConflict } from './duckdb-run-lock.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
+import { DuckDBInstance } from './duckdb-node-api.js';
 import { openDuckDbParquetLoad } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
 

@@ -5,9 +5,10 @@
  * read-only query cannot end its own read-only transaction with `; COMMIT; ...`. A statement DuckDB cannot
  * parse (Redshift-only syntax) gives `undefined`: the warehouse's own answer then decides.
  */
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb/duckdb-node-api.js';
 
-let parser: Promise<Awaited<ReturnType<DuckDBInstance['connect']>>> | undefined;
+let parser: Promise<DuckDBConnection> | undefined;
 
 /** The number of statements in `sql` (0 for only comments), or undefined when DuckDB cannot parse it. */
 export async function countStatements(sql: string): Promise<number | undefined> {
