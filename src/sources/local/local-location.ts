@@ -1,5 +1,7 @@
 /**
- * A dataset in a local folder, walked recursively in name order.
+ * A dataset in a local folder, walked recursively in name order. A file's size and change token are read
+ * when first asked for, or, when the caller will compare every token with the ledger, while listing, on
+ * listing workers (`folder-listing-pool.ts`).
  */
 import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -137,9 +139,9 @@ const WHOLE_LISTING_DEPTH = 2;
 const LISTING_WORKERS = Math.min(availableParallelism(), 4);
 const POOL_MIN_FOLDERS = 8;
 // Steps of the walk (folders, but for the few files above the third level) listed ahead of the one being
-// yielded, per worker: enough to keep each busy through the main
-// thread's pauses (on L's 676 folders, 16 listed the whole prefix in 2.0 s where 4 took 2.1-2.2 s), few enough
-// that what is held at once stays a few dozen folders' files.
+// yielded, per worker: enough to keep each busy through the main thread's pauses (on L's 676 folders, 16
+// listed the whole prefix in 2.0 s where 4 took 2.1-2.2 s), few enough that what is held at once stays a few
+// dozen folders' files.
 const FOLDERS_AHEAD_PER_WORKER = 16;
 
 /**
