@@ -19,6 +19,11 @@ export interface CheckDefinition {
   /** `built-in`, or the path of the user's `.sql` file. */
   readonly origin: string;
   readonly sql: string;
+  /**
+   * A cheaper SELECT of one row whose `passes` column, when true, proves the check passes, so `sql` need not
+   * run; false or NULL proves nothing and `sql` runs. Built-in checks only, where the dialect has `hashSum`.
+   */
+  readonly quickPass?: string;
 }
 
 /** The outcome of one check. */

@@ -40,6 +40,12 @@ export class DuckDbDialect extends SqlDialect {
     return `SELECT COUNT(*) AS pairs, string_agg(${first} || chr(0) || ${second}, chr(0)) AS packed FROM ${table} WHERE ${where} GROUP BY rowid // 4096`;
   }
 
+  // Measured on M in the gate: a whole-table check proven by aggregates takes 0.03-0.07 s, grouped 0.16-0.75 s.
+  // hash() gives a UBIGINT and SUM of UBIGINT is a HUGEINT, so the sum never wraps.
+  override hashSum(columns: readonly string[]): string {
+    return `COALESCE(SUM(hash(${columns.join(', ')})), 0)`;
+  }
+
   // DuckDB multiplies INTERVAL by INTEGER only, so the shared form overflows on epoch milliseconds.
   override epochMillisToTimestamp(expression: string): string {
     return `epoch_ms(${expression})`;

@@ -96,6 +96,14 @@ export abstract class SqlDialect {
   argMax?(columns: readonly string[], key: readonly string[]): string;
 
   /**
+   * Present where one aggregate pass over a table costs far less than grouping it (DuckDB, measured): the
+   * exact sum of a 64-bit hash of `columns` over a group of rows, a fingerprint of their multiset. The
+   * built-in checks then first try a proof by aggregates (distinct counts, equal fingerprints) and group the
+   * rows to list failures only when the proof does not hold.
+   */
+  hashSum?(columns: readonly string[]): string;
+
+  /**
    * Present on a warehouse whose text holds NUL: a query reading two text columns of `table` (rows matching
    * `where`) as few long values, each row `pairs` (a count) and `packed` (`first NUL second NUL first ...`).
    * A driver that turns every value into a string of its own pays per value; the file ledger of a big
