@@ -56,15 +56,12 @@ export function builtInChecks(dialect: SqlDialect, options: BuiltInCheckOptions 
     const key = table.primaryKey ?? [table.columns[0]!.name];
     const columns = key.map(q).join(', ');
     const anyNull = key.map((column) => `${q(column)} IS NULL`).join(' OR ');
-    // Proven when there are as many distinct keys as rows and no key column holds NULL.
-    const noNull = key.map((column) => ` AND COUNT(${q(column)}) = COUNT(*)`).join('');
-    const distinct = key.length === 1 ? columns : `(${columns})`;
+    // No quick proof: measured warm, a distinct count of songplay_id takes as long as this grouping on M
+    // (0.075 s against 0.062 s) and longer on L (0.95 s against 0.78 s).
     return check(
       `${table.name}_primary_key`,
       `${table.name}.(${key.join(', ')}) is unique and not null`,
       `SELECT ${columns}, COUNT(*) AS row_count FROM ${q(table.name)} GROUP BY ${columns} HAVING COUNT(*) > 1 OR ${anyNull}`,
-      'error',
-      `SELECT COUNT(DISTINCT ${distinct}) = COUNT(*)${noNull} AS passes FROM ${q(table.name)}`,
     );
   });
   const reference = (from: string, column: string, to: string, optional: boolean) =>

@@ -1,8 +1,7 @@
 /**
- * The quick proofs of the built-in checks on DuckDB (a distinct count for each primary key, equal hash
- * fingerprints for NextSong events and plays): they hold on good data, so the gate skips the grouping; they
- * never pass damage, which the grouping then finds exactly; and the runner trusts a proof only when it says
- * true.
+ * The quick proof of a built-in check on DuckDB (equal counts and hash fingerprints of NextSong events and
+ * plays): it holds on good data, so the gate skips the grouping; it never passes damage, which the grouping
+ * then finds exactly; and the runner trusts a proof only when it says true.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtInChecks } from '../../src/checks/check-definitions.js';
@@ -19,7 +18,7 @@ import { tempFolder } from '../support/test-warehouses.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
 
-describe('quick proofs of the built-in checks on DuckDB', () => {
+describe('the quick proof of a built-in check on DuckDB', () => {
   let warehouse: string;
   const load = () => run({ options: { source: TINY, warehouse }, fullRefresh: true, env: {}, cwd: TINY });
   const on = <T>(work: (open: Warehouse) => Promise<T>) => withWarehouse(parseWarehouseTarget(warehouse, 'test'), {}, work);
@@ -31,25 +30,17 @@ describe('quick proofs of the built-in checks on DuckDB', () => {
     expect((await load()).checks?.blocking).toBe(false);
   });
 
-  it('are given for the primary keys and the NextSong check on DuckDB only, and all hold on good data', async () => {
+  it('is given for the NextSong check on DuckDB only, and holds on good data', async () => {
     const proven = builtInChecks(new DuckDbDialect()).filter((definition) => definition.quickPass);
-    expect(proven.map((definition) => definition.name)).toEqual([
-      'songs_primary_key',
-      'artists_primary_key',
-      'users_primary_key',
-      'songplays_primary_key',
-      'time_primary_key',
-      'user_levels_primary_key',
-      'next_song_events_published',
-    ]);
+    expect(proven.map((definition) => definition.name)).toEqual(['next_song_events_published']);
     expect(builtInChecks(new PostgresDialect()).filter((definition) => definition.quickPass)).toEqual([]);
     // Were the hashed columns of two types (say INTEGER against BIGINT), the fingerprints would never agree and
-    // every gate would fall back to grouping: each proof must hold here.
+    // every gate would fall back to grouping: the proof must hold here.
     const passes = await on((open) => Promise.all(proven.map(async (definition) => (await open.query(definition.quickPass!))[0]?.passes)));
     expect(passes).toEqual(proven.map(() => true));
   });
 
-  it('leave a moved play to the grouping, which finds its event by the old start time', async () => {
+  it('leaves a moved play to the grouping, which finds its event by the old start time', async () => {
     const [play] = await query('SELECT songplay_id, start_time FROM songplays ORDER BY songplay_id LIMIT 1', {
       options: { warehouse },
       env: {},
@@ -66,7 +57,7 @@ describe('quick proofs of the built-in checks on DuckDB', () => {
     await load();
   });
 
-  it('leave a duplicated play and a duplicated song to the grouping; a surplus play still passes the NextSong check', async () => {
+  it('leaves a surplus play to the grouping, which allows it; the primary keys find a duplicated play and song', async () => {
     const [play] = await on((open) => open.query('SELECT songplay_id FROM songplays ORDER BY songplay_id LIMIT 1'));
     await on(async (open) => {
       await open.execute(`INSERT INTO songplays SELECT * FROM songplays WHERE songplay_id = ${play!.songplay_id}`);
@@ -84,7 +75,7 @@ describe('quick proofs of the built-in checks on DuckDB', () => {
     await load();
   });
 
-  it('are trusted only when they say true', async () => {
+  it('is trusted only when it says true', async () => {
     const definition = {
       name: 'x',
       severity: 'error',

@@ -40,7 +40,8 @@ export class DuckDbDialect extends SqlDialect {
     return `SELECT COUNT(*) AS pairs, string_agg(${first} || chr(0) || ${second}, chr(0)) AS packed FROM ${table} WHERE ${where} GROUP BY rowid // 4096`;
   }
 
-  // Measured on M in the gate: a whole-table check proven by aggregates takes 0.03-0.07 s, grouped 0.16-0.75 s.
+  // Measured in the gate of a new day: next_song_events_published proven by fingerprints takes 0.03 s on M
+  // and 0.45 s on L, grouped 0.43-0.75 s and 2.7 s.
   // hash() gives a UBIGINT and SUM of UBIGINT is a HUGEINT, so the sum never wraps.
   override hashSum(columns: readonly string[]): string {
     return `COALESCE(SUM(hash(${columns.join(', ')})), 0)`;

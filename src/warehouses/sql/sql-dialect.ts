@@ -98,8 +98,8 @@ export abstract class SqlDialect {
   /**
    * Present where one aggregate pass over a table costs far less than grouping it (DuckDB, measured): the
    * exact sum of a 64-bit hash of `columns` over a group of rows, a fingerprint of their multiset. The
-   * built-in checks then first try a proof by aggregates (distinct counts, equal fingerprints) and group the
-   * rows to list failures only when the proof does not hold.
+   * built-in check that every NextSong event is a play then first compares fingerprints, and groups the rows
+   * to list failures only when they differ.
    */
   hashSum?(columns: readonly string[]): string;
 
