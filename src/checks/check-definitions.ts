@@ -48,7 +48,7 @@ export function builtInChecks(dialect: SqlDialect, options: BuiltInCheckOptions 
     description,
     origin: 'built-in',
     sql,
-    ...(quickPass && dialect.hashSum ? { quickPass } : {}),
+    ...(quickPass ? { quickPass } : {}),
   });
   const q = (name: string) => dialect.quote(name);
   const checks = STAR_TABLES.map((table) => {

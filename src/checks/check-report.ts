@@ -21,7 +21,7 @@ export interface CheckDefinition {
   readonly sql: string;
   /**
    * A cheaper SELECT of one row whose `passes` column, when true, proves the check passes, so `sql` need not
-   * run; false or NULL proves nothing and `sql` runs. Built-in checks only, where the dialect has `hashSum`.
+   * run; false or NULL proves nothing and `sql` runs. Built-in checks only (see `SqlDialect.hashSum`).
    */
   readonly quickPass?: string;
 }
