@@ -42,12 +42,18 @@ export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): Pa
 }
 
 function reject(record: RawRecord, error: string): ParsedRecord {
-  // A byte that was not UTF-8 (or half a character cut off) shows as U+FFFD in the raw text; the error
-  // names the byte and where it was.
-  return { reject: { file: record.file, line: record.line, raw: wellFormed(record.text), error } };
+  // The error may quote the text (JSON.parse's messages do), so it is made storable too.
+  return { reject: { file: record.file, line: record.line, raw: storable(record.text), error: storable(error) } };
 }
 
-function wellFormed(text: string): string {
+/**
+ * Text as every warehouse can store it, so load_errors is the same on all of them: a byte that was
+ * not UTF-8 (or half a character cut off) shows as U+FFFD, the error naming the byte and where it was; a
+ * NUL, which PostgreSQL and Redshift text cannot hold, shows as the six characters `\u0000` (in a JSON
+ * record the escape denotes that very character).
+ */
+function storable(text: string): string {
   const native = text as unknown as { isWellFormed(): boolean; toWellFormed(): string };
-  return native.isWellFormed() ? text : native.toWellFormed();
+  const wellFormed = native.isWellFormed() ? text : native.toWellFormed();
+  return wellFormed.includes('\0') ? wellFormed.replaceAll('\0', '\\u0000') : wellFormed;
 }

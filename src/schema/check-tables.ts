@@ -8,6 +8,7 @@ import type { TableSpec } from './table-spec.js';
 export const CHECK_FAILURES: TableSpec = {
   name: 'check_failures',
   role: 'errors',
+  escapesNul: true,
   columns: [
     { name: 'check_name', type: 'text', maxLength: 256, notNull: true },
     { name: 'severity', type: 'text', maxLength: 8, notNull: true },

@@ -98,6 +98,7 @@ export const STAGING_SONGS: TableSpec = {
 export const LOAD_ERRORS: TableSpec = {
   name: 'load_errors',
   role: 'errors',
+  escapesNul: true,
   columns: [
     { name: 'source_file', type: 'text', maxLength: 1024, notNull: true },
     { name: 'line_number', type: 'integer' },

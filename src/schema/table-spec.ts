@@ -33,6 +33,11 @@ export interface TableSpec {
   readonly sortKey?: readonly string[];
   /** Millions of rows arrive at once (a run's staged records): writers take their bulk path. */
   readonly bulk?: boolean;
+  /**
+   * Holds damaged input as it was read (a rejected record's raw text), so text may carry NUL: writers that
+   * cannot store it write the `\u0000` escape instead of refusing the row. Batch twins keep it.
+   */
+  readonly escapesNul?: boolean;
 }
 
 /** The names of `table`'s columns, in order. */

@@ -8,7 +8,7 @@ import { query } from '../../src/pipeline/query.js';
 import { createTables, run } from '../../src/pipeline/run.js';
 import type { StagingRow } from '../../src/records/record-types.js';
 import { LOAD_ERRORS } from '../../src/schema/staging-tables.js';
-import { BATCH_EVENTS, SPARKIFY_FILES } from '../../src/schema/ledger-tables.js';
+import { BATCH_ERRORS, BATCH_EVENTS, SPARKIFY_FILES } from '../../src/schema/ledger-tables.js';
 import { PostgresDialect } from '../../src/warehouses/postgres/postgres-dialect.js';
 import type { TableSpec } from '../../src/schema/table-spec.js';
 import { CopyRowEncoder } from '../../src/warehouses/postgres/postgres-copy-format.js';
@@ -296,7 +296,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       expect(check).toEqual({ n: 24 * 700, files: 24, intact: 24 * 700 });
     });
 
-    it('refuses a NUL in a staged value with file and line, and keeps it escaped in load_errors', async () => {
+    it('refuses a NUL in a staged value with file and line, and keeps it escaped in load_errors and its batch twin', async () => {
       const table = await freshTable('tricky_nul');
       const writer = await opened.openWriter(table);
       await expect(writer.write([['nul', 'a\u0000b', 1, 1, 1, 'logs/day.json', 42]])).rejects.toThrow(
@@ -309,6 +309,13 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       await rejects.write([['logs/day.json', 9, '{"song":"\u0000\u0000', 'invalid JSON: Bad control character', 'events']]);
       expect(await rejects.finish()).toBe(1);
       expect(await opened.query('SELECT raw_record FROM nul_errors')).toEqual([{ raw_record: '{"song":"\\u0000\\u0000' }]);
+
+      // An incremental run writes its rejects to batch_load_errors first (a seeded fuzz run found it refused).
+      const batchErrors = await freshTable('nul_batch_errors', BATCH_ERRORS);
+      const batchRejects = await opened.openWriter(batchErrors);
+      await batchRejects.write([['logs/day.json', 1, '\u0000{"ts":1}', 'invalid JSON: Unexpected token', 'events']]);
+      expect(await batchRejects.finish()).toBe(1);
+      expect(await opened.query('SELECT raw_record FROM nul_batch_errors')).toEqual([{ raw_record: '\\u0000{"ts":1}' }]);
     });
 
     it('reports a value the server refuses with the table and the server reason, and rolls the COPY back', async () => {

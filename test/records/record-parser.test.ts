@@ -84,6 +84,15 @@ describe('parseRecord for events', () => {
     });
   });
 
+  it('keeps a NUL of the raw text as the escape \\u0000, so every warehouse stores the same load_errors row', () => {
+    const parsed = parseRecord({ file: 'f', line: 1, text: '\u0000{"ts":1}\u0000' }, EVENT_FIELDS);
+    expect(parsed).toMatchObject({ reject: { raw: '\\u0000{"ts":1}\\u0000', error: /^invalid JSON/ } });
+    // JSON.parse's message quotes the text: its NUL is escaped as well.
+    const error = 'reject' in parsed ? parsed.reject.error : '';
+    expect(error).toContain("Unexpected token '\\u0000'");
+    expect(error.includes('\0')).toBe(false);
+  });
+
   it('rejects malformed JSON and non-objects with the whole raw text', () => {
     expect(parse('{"ts": 1,,}')).toMatchObject({ reject: { raw: '{"ts": 1,,}', error: /^invalid JSON/ } });
     expect(parse('[1, 2]')).toMatchObject({ reject: { error: 'expected a JSON object' } });

@@ -118,12 +118,13 @@ export async function openPostgresCopyLoad(options: PostgresCopyWriterOptions): 
 
 /**
  * A row writer over `load`: each batch is encoded whole (`CopyRowEncoder`) and handed over as one chunk.
- * NULs are rejected, naming the record, except in the errors table, where they are escaped (see `NulPolicy`).
+ * NULs are rejected, naming the record, except in tables of raw input (load_errors and its batch twin, check
+ * failures), where they are escaped (see `NulPolicy`, `TableSpec.escapesNul`).
  */
 export function copyRowWriter(
   load: CsvChunkLoad,
   table: TableSpec,
-  nulPolicy: NulPolicy = table.role === 'errors' ? 'escape' : 'reject',
+  nulPolicy: NulPolicy = table.escapesNul ? 'escape' : 'reject',
 ): TableWriter {
   const encoder = new CopyRowEncoder(table, nulPolicy);
   return {
