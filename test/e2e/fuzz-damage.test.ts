@@ -5,8 +5,9 @@
  * of the damaged files; and no valid record is lost: every line left intact, and every song file left
  * untouched, is staged.
  *
- * Runs: FUZZ_RUNS per warehouse (default 8, about 5 s; each run applies up to 8 damages; with 1, a NUL bug took many CI runs to show). A failure prints fast-check's seed and path;
- * replay it with FUZZ_SEED=<seed> FUZZ_PATH=<path>.
+ * Runs: FUZZ_RUNS per warehouse (default 8, about 5 s; each run applies up to 8 damages; with 1 a run, a
+ * NUL bug took many CI runs to show). A failure prints fast-check's seed and path; replay it with
+ * FUZZ_SEED=<seed> FUZZ_PATH=<path>.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
