@@ -5,6 +5,7 @@
  * uploaded and no COPY sent; an abort deletes what was uploaded. (Deletion after a successful COPY is
  * checked end to end in redshift-staged-load.test.ts.)
  */
+import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,6 +79,32 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
     expect(lines.sort()).toEqual(expected.sort());
     expect((await keys()).length).toBe(manifest.entries.length + 1);
     for (const key of await keys()) await s3.deleteObject('stage-unit', key);
+  });
+
+  it('lets a chunk that waits for the gzip stream to drain go on when another chunk seals its object', async () => {
+    const paths = stagingPaths(bucket.location, 'run-drain', BATCH_EVENTS.name);
+    const writer = new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths,
+      copy: async () => undefined,
+      copySql: () => 'COPY',
+      keep: false,
+      objectBytes: 1,
+    });
+    // 16 MB the gzip stream takes a while to compress: its write returns false, so this add waits for 'drain'.
+    const big = Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`);
+    const first = writer.add(big, 1);
+    // By now the stream has put out its first bytes, so the next add seals the object the first one waits on;
+    // an ended stream never emits 'drain'.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writer.add(chunk(0), 50);
+    const outcome = await Promise.race([
+      first.then(() => 'went on'),
+      new Promise((resolve) => setTimeout(resolve, 10_000)).then(() => 'stranded'),
+    ]);
+    expect(outcome).toBe('went on');
+    expect(await writer.finish()).toBe(51);
   });
 
   it('sends no COPY and uploads nothing without rows; abort deletes what was uploaded', async () => {

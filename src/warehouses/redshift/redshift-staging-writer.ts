@@ -11,7 +11,6 @@
  * well within the loader's memory and a single PutObject each (no multipart upload needed).
  */
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { ConfigError, WarehouseError } from '../../errors.js';
@@ -74,7 +73,7 @@ export class StagedObjectWriter implements StagedObjectLoad {
     const object = this.current;
     const more = object.gzip.write(bytes);
     if (object.bytes >= (this.options.objectBytes ?? OBJECT_BYTES) && this.current === object) await this.seal(object);
-    else if (!more) await once(object.gzip, 'drain');
+    else if (!more) await drainedOrEnded(object.gzip);
   }
 
   /** Uploads the last object and the manifest, COPYs, and deletes the staging (unless kept). No rows: no COPY. */
@@ -148,6 +147,23 @@ export class StagedObjectWriter implements StagedObjectLoad {
     await previous;
     if (this.failure) throw this.failure;
   }
+}
+
+/**
+ * Resolves once `gzip` takes more writes ('drain') or has ended. Another chunk may seal the object while
+ * this one waits, and a stream that is ending never emits 'drain': waiting for it alone hung the load
+ * (test/redshift/staged-object-writer.test.ts). The chunk is in the object either way: a write that
+ * returns false has still taken its bytes.
+ */
+function drainedOrEnded(gzip: Gzip): Promise<void> {
+  return new Promise((resolve) => {
+    const events = ['drain', 'finish', 'close', 'error'] as const;
+    const done = () => {
+      for (const event of events) gzip.off(event, done);
+      resolve();
+    };
+    for (const event of events) gzip.on(event, done);
+  });
 }
 
 /**
