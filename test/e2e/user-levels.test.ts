@@ -37,7 +37,10 @@ function event(userId: string, ts: number, level: string, page = 'NextSong', ite
   });
 }
 
-/** A source folder: user 1 goes free -> paid (on the Upgrade page) -> free; user 2 has two events at one ts. */
+/**
+ * A source folder: user 1 goes free -> paid (on the Upgrade page) -> free; user 2 has two events at one ts in
+ * one file, user 3 one in each file.
+ */
 function writeSource(): string {
   const root = tempFolder('sparkify-levels-');
   mkdirSync(join(root, 'song_data'), { recursive: true });
@@ -67,9 +70,15 @@ function writeSource(): string {
     // Two events at one ts: the later line (paid) decides the level at that instant.
     event('2', T0 + 5 * MINUTE, 'free', 'Home', 1),
     event('2', T0 + 5 * MINUTE, 'paid', 'Home', 2),
+    // User 3 has an event at one ts in each file: the later file decides, though its line comes first.
+    event('3', T0 + 20 * MINUTE, 'free', 'Home'),
   ];
   // A later file, listed after the first: user 1's downgrade, and an event without a user (logged out).
-  const second = [event('1', T0 + 10 * MINUTE, 'free', 'Downgrade'), event('', T0 + 11 * MINUTE, 'free', 'Home')];
+  const second = [
+    event('3', T0 + 20 * MINUTE, 'paid', 'Home'),
+    event('1', T0 + 10 * MINUTE, 'free', 'Downgrade'),
+    event('', T0 + 11 * MINUTE, 'free', 'Home'),
+  ];
   writeFileSync(join(root, 'log_data', '2018-11-01-events.json'), `${first.join('\n')}\n`);
   writeFileSync(join(root, 'log_data', '2018-11-02-events.json'), `${second.join('\n')}\n`);
   return root;
@@ -107,13 +116,20 @@ for (const target of testWarehouses()) {
       ]);
     });
 
+    it('lets the later file decide two events at one ts in two files, whatever their line numbers', () => {
+      expect(rows.filter((row) => row.user_id === 3)).toEqual([
+        { user_id: 3, level: 'paid', valid_from: iso(T0 + 20 * MINUTE), valid_to: null, is_current: true },
+      ]);
+    });
+
     it('has exactly one current row per user, and periods that meet end to start', async () => {
       const ask = (sql: string) => query(sql, { options: { warehouse }, env: {} });
       expect(await ask('SELECT user_id, COUNT(*) AS n FROM user_levels WHERE is_current GROUP BY user_id ORDER BY user_id')).toEqual([
         { user_id: 1, n: 1 },
         { user_id: 2, n: 1 },
+        { user_id: 3, n: 1 },
       ]);
-      for (const user of [1, 2]) {
+      for (const user of [1, 2, 3]) {
         const periods = rows.filter((row) => row.user_id === user);
         for (let i = 1; i < periods.length; i++) expect(periods[i]!.valid_from).toBe(periods[i - 1]!.valid_to);
       }

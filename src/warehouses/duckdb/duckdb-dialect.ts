@@ -53,6 +53,19 @@ export class DuckDbDialect extends SqlDialect {
     return `COALESCE(SUM(hash(${columns.join(', ')})), 0)`;
   }
 
+  // Measured on L (9.6 million events with a user and a level): user_levels, whose first window sorts the
+  // events of each (user, ts) in record order, took 3.6 s with the files ranked against 5.2-7.2 s sorting by
+  // the source_file text (within the 384 MB limit; 0.35 s against 0.54 s on M). A scalar subquery rather
+  // than a join: the join's plan ran out of memory at 384 MB. Ranking costs the users build more than it
+  // saves (its arg_max compares a few keys per row, no sort): it keeps the text.
+  override fileRankedRecords(source: string, columns: readonly string[], where: string): string {
+    const ranks = `SELECT source_file, ROW_NUMBER() OVER (ORDER BY source_file) AS file_rank FROM (SELECT DISTINCT source_file FROM ${source}) files`;
+    return `SELECT ${columns.join(', ')},
+         (SELECT ranked.file_rank FROM (${ranks}) ranked WHERE ranked.source_file = records.source_file) AS file_rank
+  FROM ${source} records
+  WHERE ${where}`;
+  }
+
   // DuckDB multiplies INTERVAL by INTEGER only, so the shared form overflows on epoch milliseconds.
   override epochMillisToTimestamp(expression: string): string {
     return `epoch_ms(${expression})`;

@@ -22,7 +22,13 @@ export function userLevelsSelect(dialect: SqlDialect, scope?: string, source = '
   const from = dialect.epochMillisToTimestamp('from_ts');
   const to = dialect.epochMillisToTimestamp('to_ts');
   // recordOrder is (source_file, line_number, level) where staging keeps origins; on Redshift, whose COPY
-  // keeps none, the level alone (paid before free, descending), still the same on every run.
+  // keeps none, the level alone (paid before free, descending), still the same on every run. Where the
+  // dialect ranks files (DuckDB), the sort reads the rank instead of the file's name: the same order.
+  const where = `user_id IS NOT NULL AND level IS NOT NULL${scope ? ` AND ${scope}` : ''}`;
+  const records = dialect.fileRankedRecords
+    ? `(\n  ${dialect.fileRankedRecords(source, ['user_id', 'ts', 'level', 'line_number'], where)}\n      ) ranked_records`
+    : `${source}\n      WHERE ${where}`;
+  const order = dialect.fileRankedRecords ? dialect.recordOrder(['level'], true, 'file_rank') : dialect.recordOrder(['level'], true);
   return `SELECT user_id, level, ${from} AS valid_from,
        CASE WHEN to_ts IS NULL THEN NULL ELSE ${to} END AS valid_to,
        CASE WHEN to_ts IS NULL THEN TRUE ELSE FALSE END AS is_current
@@ -32,9 +38,8 @@ FROM (
     SELECT user_id, ts, level, LAG(level) OVER (PARTITION BY user_id ORDER BY ts) AS previous_level
     FROM (
       SELECT user_id, ts, level,
-             ROW_NUMBER() OVER (PARTITION BY user_id, ts ORDER BY ${dialect.recordOrder(['level'], true)}) AS pick
-      FROM ${source}
-      WHERE user_id IS NOT NULL AND level IS NOT NULL${scope ? ` AND ${scope}` : ''}
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts ORDER BY ${order}) AS pick
+      FROM ${records}
     ) events_at_ts
     WHERE pick = 1
   ) levels_at_ts
