@@ -299,6 +299,8 @@ function workerLane(
   };
   worker.on('message', (message: RunnerMessage) => onMessage(lane, message));
   worker.on('error', fail);
+  // A message that cannot be read is otherwise dropped: a lost 'done' would leave the stager waiting.
+  worker.on('messageerror', (error) => fail(new Error(`A staging worker sent a message that could not be read: ${error.message}`)));
   worker.on('exit', (code) => {
     if (!stopping) fail(new Error(`A staging worker stopped unexpectedly (exit code ${code})`));
   });

@@ -2,7 +2,7 @@
  * The staged object writer against the loopback s3rver: chunks arriving from several workers at once are
  * cut into objects at the size limit without mixing two objects, every row lands in exactly one object,
  * the manifest lists each object with its real size and the COPY gets the manifest; with no rows nothing is
- * uploaded and no COPY sent; an abort deletes what was uploaded. (Deletion after a successful COPY is
+ * uploaded and no COPY sent; an abort deletes what was uploaded, and uploads nothing after it. (Deletion after a successful COPY is
  * checked end to end in redshift-staged-load.test.ts.)
  */
 import { randomBytes } from 'node:crypto';
@@ -105,6 +105,27 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
     ]);
     expect(outcome).toBe('went on');
     expect(await writer.finish()).toBe(51);
+  });
+
+  it('uploads nothing more after an abort that comes while an object is being sealed', async () => {
+    const writer = new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths: stagingPaths(bucket.location, 'run-abort-seal', BATCH_EVENTS.name),
+      copy: async () => undefined,
+      copySql: () => 'COPY',
+      keep: false,
+      objectBytes: 1,
+    });
+    const first = writer.add(Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Seals the object: its stream is still compressing the first chunk, so its upload is not queued yet.
+    const second = writer.add(chunk(0), 50);
+    await writer.abort();
+    await Promise.allSettled([first, second]);
+    // An upload queued after the abort would land within moments on the loopback server.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await keys()).toEqual([]);
   });
 
   it('sends no COPY and uploads nothing without rows; abort deletes what was uploaded', async () => {

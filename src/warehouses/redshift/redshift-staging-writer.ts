@@ -51,7 +51,8 @@ interface FillingObject {
 
 /**
  * A CSV chunk load through staged S3 objects and one manifest COPY; see the module comment. Chunks may
- * arrive from several workers at once: each object owns its stream, so a cut never mixes two objects.
+ * arrive from several workers at once: each object owns its stream, so a cut never mixes two objects, and
+ * an abort may come while any of them is sealing an object.
  */
 export class StagedObjectWriter implements StagedObjectLoad {
   readonly kind = 'csv-chunks';
@@ -99,6 +100,9 @@ export class StagedObjectWriter implements StagedObjectLoad {
 
   /** Stops compressing and deletes what was uploaded: nothing was COPYed. */
   async abort(): Promise<void> {
+    // An object being sealed now queues its upload only after this: the failure makes that step skip it,
+    // so nothing lands after the delete below.
+    this.failure ??= new WarehouseError(`The staged load of ${this.options.table.name} was abandoned`);
     this.current?.gzip.destroy();
     this.current = undefined;
     await this.uploading.catch(() => undefined);
