@@ -59,7 +59,7 @@ export class DuckDbDialect extends SqlDialect {
   // than a join: the join's plan ran out of memory at 384 MB. Ranking costs the users build more than it
   // saves (its arg_max compares a few keys per row, no sort): it keeps the text.
   override fileRankedRecords(source: string, columns: readonly string[], where: string): string {
-    const ranks = `SELECT source_file, ROW_NUMBER() OVER (ORDER BY source_file) AS file_rank FROM (SELECT DISTINCT source_file FROM ${source}) files`;
+    const ranks = `SELECT source_file, ROW_NUMBER() OVER (ORDER BY ${this.byteOrder('source_file')}) AS file_rank FROM (SELECT DISTINCT source_file FROM ${source}) files`;
     return `SELECT ${columns.join(', ')},
          (SELECT ranked.file_rank FROM (${ranks}) ranked WHERE ranked.source_file = records.source_file) AS file_rank
   FROM ${source} records
