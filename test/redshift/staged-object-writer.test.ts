@@ -38,6 +38,27 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
   const chunk = (n: number) =>
     Buffer.from(Array.from({ length: 50 }, (_, i) => `"${n}-${i}",${Math.random().toString(36).repeat(8)}\n`).join(''));
 
+  // A writer that seals its object as soon as the gzip stream has put out any bytes, deleting on finish.
+  const sealingWriter = (run: string) =>
+    new StagedObjectWriter({
+      table: BATCH_EVENTS,
+      bucket,
+      paths: stagingPaths(bucket.location, run, BATCH_EVENTS.name),
+      copy: async () => undefined,
+      copySql: () => 'COPY',
+      keep: false,
+      objectBytes: 1,
+    });
+  // Starts adding 16 MB that the gzip stream takes a while to compress: the write returns false, so the add
+  // waits for 'drain'. Returns that add's promise once the stream has put out its first bytes (20 ms in,
+  // well before the whole chunk is compressed), when the next add will seal the object. Wrapped, since an
+  // async function would otherwise wait for the promise it returns.
+  const addSlowChunk = async (writer: StagedObjectWriter) => {
+    const pending = writer.add(Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return { pending };
+  };
+
   it('cuts concurrent chunks into whole objects, each row in exactly one, all listed in the manifest with their sizes', async () => {
     const copies: string[] = [];
     const paths = stagingPaths(bucket.location, 'run-unit', BATCH_EVENTS.name);
@@ -82,25 +103,12 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
   });
 
   it('lets a chunk that waits for the gzip stream to drain go on when another chunk seals its object', async () => {
-    const paths = stagingPaths(bucket.location, 'run-drain', BATCH_EVENTS.name);
-    const writer = new StagedObjectWriter({
-      table: BATCH_EVENTS,
-      bucket,
-      paths,
-      copy: async () => undefined,
-      copySql: () => 'COPY',
-      keep: false,
-      objectBytes: 1,
-    });
-    // 16 MB the gzip stream takes a while to compress: its write returns false, so this add waits for 'drain'.
-    const big = Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`);
-    const first = writer.add(big, 1);
-    // By now the stream has put out its first bytes, so the next add seals the object the first one waits on;
-    // an ended stream never emits 'drain'.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const writer = sealingWriter('run-drain');
+    const first = await addSlowChunk(writer);
+    // This add seals the object the first one waits on; an ended stream never emits 'drain'.
     await writer.add(chunk(0), 50);
     const outcome = await Promise.race([
-      first.then(() => 'went on'),
+      first.pending.then(() => 'went on'),
       new Promise((resolve) => setTimeout(resolve, 10_000)).then(() => 'stranded'),
     ]);
     expect(outcome).toBe('went on');
@@ -108,21 +116,12 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
   });
 
   it('uploads nothing more after an abort that comes while an object is being sealed', async () => {
-    const writer = new StagedObjectWriter({
-      table: BATCH_EVENTS,
-      bucket,
-      paths: stagingPaths(bucket.location, 'run-abort-seal', BATCH_EVENTS.name),
-      copy: async () => undefined,
-      copySql: () => 'COPY',
-      keep: false,
-      objectBytes: 1,
-    });
-    const first = writer.add(Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`), 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const writer = sealingWriter('run-abort-seal');
+    const first = await addSlowChunk(writer);
     // Seals the object: its stream is still compressing the first chunk, so its upload is not queued yet.
     const second = writer.add(chunk(0), 50);
     await writer.abort();
-    await Promise.allSettled([first, second]);
+    await Promise.allSettled([first.pending, second]);
     // An upload queued after the abort would land within moments on the loopback server.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await keys()).toEqual([]);
