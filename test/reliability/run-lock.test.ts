@@ -6,12 +6,18 @@
  *   holder (run id, process, host, since); none fails with a database error;
  * - with --wait, all succeed one after the other;
  * - either way the final tables equal those of one run;
- * - `create-tables` takes the same lock; on DuckDB `sparkify query` says in one line who writes the file.
+ * - `create-tables` takes the same lock; on DuckDB `sparkify query` says in one line who writes the file;
+ * - on DuckDB a run gets the file although readers keep it open without pause (writers go first).
  */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
-import { openWarehouse } from '../../src/warehouses/open-warehouse.js';
+import { openReadOnlyWarehouse, openWarehouse } from '../../src/warehouses/open-warehouse.js';
+import { writerWaitingPath } from '../../src/warehouses/duckdb/duckdb-open-waiting.js';
 import { newRunLockOwner } from '../../src/warehouses/run-lock.js';
 import { RunLockedError } from '../../src/errors.js';
 import { run } from '../../src/pipeline/run.js';
@@ -141,4 +147,81 @@ describe('DuckDB: a reader while a run writes the file', () => {
     const after = await sparkifyAsync(['query', '--warehouse', warehouse, 'select count(*) as n from songplays', '--json'], folder);
     expect(after.status).toBe(0);
   }, 120_000);
+
+  it('a run gets the file although readers keep it open without pause (writers go first)', async () => {
+    const folder = tempFolder();
+    const path = join(folder, 'w.duckdb');
+    await run({ options: { source, warehouse: `duckdb:${path}` }, env: {}, cwd: folder });
+    // Two readers in processes of their own (dashboards, queries), each reopening the file at once after
+    // each read, staggered so one of them always holds it. Before writers went first, the run never found
+    // the file free and gave up after 15 s with exit 3.
+    const first = startReader(path);
+    await sleep(250);
+    const second = startReader(path);
+    try {
+      await Promise.all([first.reading, second.reading]);
+      await sleep(500);
+      const started = Date.now();
+      const result = await sparkifyAsync(['run', '--warehouse', `duckdb:${path}`, '--source', source, '--json'], folder);
+      expect(result.status, result.stderr).toBe(0);
+      expect(Date.now() - started).toBeLessThan(14_000);
+      expect(existsSync(writerWaitingPath(path))).toBe(false);
+      // The readers went on once the run was done.
+      const before = first.reads();
+      await waitUntil(() => first.reads() > before, 20_000, 'the reader to read again');
+    } finally {
+      first.child.kill();
+      second.child.kill();
+    }
+  }, 120_000);
+
+  it('a note left by a writer that died does not keep readers out, and is removed', async () => {
+    const folder = tempFolder();
+    const path = join(folder, 'w.duckdb');
+    await run({ options: { source, warehouse: `duckdb:${path}` }, env: {}, cwd: folder });
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const note = { token: 'x', pid: Number(gone.stdout), host: hostname(), at: Date.now() };
+    writeFileSync(writerWaitingPath(path), JSON.stringify(note));
+    const started = Date.now();
+    const opened = await openReadOnlyWarehouse(parseWarehouseTarget(`duckdb:${path}`, 'test'));
+    await opened.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(existsSync(writerWaitingPath(path))).toBe(false);
+  });
 });
+
+const LIBRARY = new URL('../../dist/index.js', import.meta.url).href;
+
+// A process that opens the DuckDB file read-only, reads, holds it 400 ms, closes it and opens it again at
+// once, printing a dot per read; a refused open is retried at once.
+function startReader(path: string): { child: ChildProcess; reading: Promise<void>; reads: () => number } {
+  const script = `
+    const { openReadOnlyWarehouse, parseWarehouseTarget } = await import(${JSON.stringify(LIBRARY)});
+    const target = parseWarehouseTarget(${JSON.stringify(`duckdb:${path}`)}, 'test');
+    for (;;) {
+      try {
+        const opened = await openReadOnlyWarehouse(target);
+        await opened.query('select count(*) from songplays');
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await opened.close();
+        process.stdout.write('.');
+      } catch {}
+    }`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let reads = 0;
+  const reading = new Promise<void>((resolve) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      reads += chunk.length;
+      resolve();
+    });
+  });
+  return { child, reading, reads: () => reads };
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}

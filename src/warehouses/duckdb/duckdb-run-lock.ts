@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { RunLockedError } from '../../errors.js';
+import { isDuckDbFileLocked, WRITER_WAITS } from './duckdb-open-waiting.js';
 import {
   describeOwner,
   lockedError,
@@ -63,18 +64,27 @@ export async function acquireDuckDbRunLock(
  * It names the holder from the sidecar when that is the process DuckDB names.
  */
 export function duckDbLockConflict(error: unknown, databasePath: string, readOnly: boolean): RunLockedError | undefined {
+  if (!isDuckDbFileLocked(error)) return undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (!/Could not set lock on file/i.test(message)) return undefined;
   const pid = Number(/\(PID (\d+)\)/.exec(message)?.[1]);
   const holder = readHolderSync(lockInfoPath(databasePath));
+  const warehouse = `duckdb:${databasePath}`;
+  if (WRITER_WAITS.test(message)) {
+    const who = `a sparkify process (pid ${pid}) waiting to write it`;
+    return new RunLockedError(`cannot read ${warehouse} now: ${who}, and readers let writers go first: query it when that run ends`, {
+      cause: error,
+      warehouse,
+      holder: who,
+    });
+  }
   const who =
     holder && (Number.isNaN(pid) || holder.pid === pid)
       ? describeOwner(holder)
       : `another process${Number.isNaN(pid) ? '' : ` (pid ${pid}, not a sparkify run that recorded itself)`}`;
-  if (!readOnly) return lockedError(`duckdb:${databasePath}`, who, 0, error);
+  if (!readOnly) return lockedError(warehouse, who, 0, error);
   return new RunLockedError(
-    `cannot read duckdb:${databasePath} while ${who} writes it (DuckDB lets no other process open a file being written): query it when that run ends`,
-    { cause: error, warehouse: `duckdb:${databasePath}`, holder: who },
+    `cannot read ${warehouse} while ${who} writes it (DuckDB lets no other process open a file being written): query it when that run ends`,
+    { cause: error, warehouse, holder: who },
   );
 }
 

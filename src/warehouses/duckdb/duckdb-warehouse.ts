@@ -20,7 +20,8 @@ import { noStatementError, rowObjects, severalStatementsError } from '../query-t
 import type { ReleaseRunLock, RunLockOptions, RunLockOwner } from '../run-lock.js';
 import { acquireDuckDbRunLock, duckDbLockConflict } from './duckdb-run-lock.js';
 import { DuckDbDialect } from './duckdb-dialect.js';
-import { DuckDBInstance } from './duckdb-node-api.js';
+import { openWaitingForLock } from './duckdb-open-waiting.js';
+import type { DuckDBInstance } from './duckdb-node-api.js';
 import { openDuckDbParquetLoad } from './duckdb-parquet-bulk-writer.js';
 import { openDuckDbTableWriter } from './duckdb-table-writer.js';
 
@@ -69,7 +70,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   else settings.preserve_insertion_order = 'false';
   let instance: DuckDBInstance;
   try {
-    instance = await createWaitingForLock(options.path, settings);
+    instance = await openWaitingForLock(options.path, settings, options.readOnly === true);
   } catch (error) {
     throw (
       duckDbLockConflict(error, options.path, options.readOnly === true) ??
@@ -77,24 +78,6 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     );
   }
   return new DuckDbWarehouse(instance, await instance.connect(), options.path, options.readOnly === true);
-}
-
-// How long an open waits for another process's lock on the file. DuckDB lets one process write, or many
-// read, not both: `sparkify dashboard` holds a read lock only while it answers a request (milliseconds to a
-// few seconds), so a run that starts meanwhile waits for it instead of failing, and the other way round.
-const LOCK_WAIT_MS = 15_000;
-
-async function createWaitingForLock(path: string, settings: Record<string, string>): Promise<DuckDBInstance> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
-    try {
-      return await DuckDBInstance.create(path, settings);
-    } catch (error) {
-      const locked = /Could not set lock on file/i.test((error as Error).message);
-      if (!locked || Date.now() + delay > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }
 
 class DuckDbWarehouse implements Warehouse {
