@@ -37,7 +37,8 @@ describe.skipIf(skip)(`the dashboard in Chromium${skip ? ` (SKIPPED: ${skip})` :
     const folder = tempFolder('sparkify-dashboard-');
     warehouse = `duckdb:${folder}/sample.duckdb`;
     await run({ options: { source: PUBLIC_SAMPLE, warehouse }, env: {}, cwd: folder });
-    running = await dashboard({ settings: loadSettings({ options: { warehouse }, env: {} }), port: 0 });
+    // Patient, as a slow machine's first read of a filter would otherwise show the busy page (nothing read yet).
+    running = await dashboard({ settings: loadSettings({ options: { warehouse }, env: {} }), port: 0, patienceMs: 30_000 });
     // The foreign name resolves to loopback inside this browser only, as a rebinding attacker's would.
     browser = await launchChromium(['--host-resolver-rules=MAP rebind.invalid 127.0.0.1']);
   });

@@ -5,7 +5,7 @@
  * taken over, and the Redshift warehouse class itself taking and releasing it.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunLockedError } from '../../src/errors.js';
 import type { LockSession } from '../../src/warehouses/postgres/postgres-run-lock.js';
 import { acquireLeaseRunLock, LEASE_SECONDS } from '../../src/warehouses/redshift/redshift-run-lock.js';
@@ -82,7 +82,14 @@ describe.skipIf(!POSTGRES)(title("Redshift's lease lock, run on PostgreSQL"), ()
     const [a, b] = [await session(), await session()];
     const release = await acquireLeaseRunLock(a, newRunLockOwner('run'), {}, 'redshift://test', 0.2);
     await a.query(`UPDATE sparkify_lock SET heartbeat = getdate() - INTERVAL '${LEASE_SECONDS + 5} seconds'`);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The heartbeat (every 0.2 s here) renews the lease; on a loaded server its UPDATE may take a while.
+    await vi.waitFor(
+      async () => {
+        const [row] = await b.query(`SELECT (heartbeat > getdate() - INTERVAL '${LEASE_SECONDS} seconds') AS fresh FROM sparkify_lock`);
+        expect(row?.fresh).toBe(true);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     await expect(acquireLeaseRunLock(b, newRunLockOwner('run'), {}, 'redshift://test')).rejects.toBeInstanceOf(RunLockedError);
     await release();
   });

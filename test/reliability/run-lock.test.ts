@@ -161,10 +161,8 @@ describe('DuckDB: a reader while a run writes the file', () => {
     try {
       await Promise.all([first.reading, second.reading]);
       await sleep(500);
-      const started = Date.now();
       const result = await sparkifyAsync(['run', '--warehouse', `duckdb:${path}`, '--source', source, '--json'], folder);
       expect(result.status, result.stderr).toBe(0);
-      expect(Date.now() - started).toBeLessThan(14_000);
       expect(existsSync(writerWaitingPath(path))).toBe(false);
       // The readers went on once the run was done.
       const before = first.reads();
@@ -185,7 +183,8 @@ describe('DuckDB: a reader while a run writes the file', () => {
     const started = Date.now();
     const opened = await openReadOnlyWarehouse(parseWarehouseTarget(`duckdb:${path}`, 'test'));
     await opened.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Stepping aside would have waited out the full 15 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(writerWaitingPath(path))).toBe(false);
   });
 });

@@ -152,22 +152,32 @@ const POSTGRES = testPostgresUrl();
 describe.skipIf(!POSTGRES)(
   POSTGRES ? 'signals on PostgreSQL' : 'signals on PostgreSQL (SKIPPED: SPARKIFY_TEST_WAREHOUSES leaves postgres out)',
   () => {
-    /** Resolves once a COPY of this run into staging_events is under way on the server. */
-    async function copying(): Promise<boolean> {
-      const client = new pg.Client({ connectionString: POSTGRES });
-      await client.connect();
-      try {
-        const { rows } = await client.query(
-          "SELECT 1 FROM pg_stat_activity WHERE application_name = 'sparkify' AND query LIKE 'COPY%staging_events%'",
-        );
-        return rows.length > 0;
-      } finally {
-        await client.end();
-      }
+    /**
+     * The warehouse of one test, with a session name of its own: `copying` then sees this test's COPY only,
+     * never one of another file's run on the shared server.
+     */
+    async function ownWarehouse(): Promise<{ warehouse: string; copying: () => Promise<boolean> }> {
+      const url = new URL(await publishedWarehouse('postgres'));
+      const application = `sparkify_signals_${process.pid}_${Date.now()}`;
+      url.searchParams.set('application_name', application);
+      const copying = async () => {
+        const client = new pg.Client({ connectionString: POSTGRES });
+        await client.connect();
+        try {
+          const { rows } = await client.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE 'COPY%staging_events%'",
+            [application],
+          );
+          return rows.length > 0;
+        } finally {
+          await client.end();
+        }
+      };
+      return { warehouse: url.href, copying };
     }
 
     it("SIGTERM while staging: exit 143, nothing published; kill -9 then a new run gives an uninterrupted run's tables", async () => {
-      const warehouse = await publishedWarehouse('postgres');
+      const { warehouse, copying } = await ownWarehouse();
       const tmp = tempFolder();
       const child = startRun(warehouse, tmp);
       await waitUntil(copying, 120_000, 'the COPY of staging_events');

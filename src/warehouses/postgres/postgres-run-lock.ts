@@ -16,8 +16,9 @@ export interface LockSession {
   query(sql: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
 }
 
-// Reads of the holder's row before giving up on naming it (about a second in all).
-const HOLDER_READS = 10;
+// Reads of the holder's row before giving up on naming it (about 5 s in all): a refused run waits this long
+// only when the holder has not yet written its row, which on a loaded server took over a second.
+const HOLDER_READS = 50;
 const HOLDER_READ_MS = 100;
 
 /** The advisory lock's two keys, as SQL: sparkify's class, and the schema the tables live in. */
