@@ -3,6 +3,7 @@
  * error aborted the transaction they ran in) and a summary that says whether publishing is blocked. Plain
  * JSON values only, so the report goes into `--json` and into the runs table as it is.
  */
+import { groupDigits } from '../number-format.js';
 
 /** `error` blocks publishing when the check fails; `warn` is printed and recorded, never blocking. */
 export type CheckSeverity = 'error' | 'warn';
@@ -90,7 +91,7 @@ export function buildCheckReport(phase: CheckPhase, results: readonly CheckResul
 export function describeResult(result: CheckResult): string {
   if (result.status === 'errored' || result.status === 'skipped') return `${result.name} (${result.status}): ${result.error ?? ''}`;
   const keys = result.firstFailingKeys.length > 0 ? `; first keys: ${result.firstFailingKeys.join(', ')}` : '';
-  const rows = `${result.failingRows.toLocaleString('en-US')} failing row${result.failingRows === 1 ? '' : 's'}`;
+  const rows = `${groupDigits(result.failingRows)} failing row${result.failingRows === 1 ? '' : 's'}`;
   return `${result.name} (${result.severity}): ${rows}${keys}`;
 }
 

@@ -4,6 +4,7 @@
 import { describeResult, type CheckReport } from '../checks/check-report.js';
 import type { MatchExplanation } from '../pipeline/match-explanation.js';
 import { formatTable } from './text-table.js';
+import { groupDigits } from '../number-format.js';
 
 /** The checks as a table (name, severity, status, failing rows, first keys), then one line of totals. */
 export function formatCheckReport(report: CheckReport): string {
@@ -43,7 +44,7 @@ function shown(text: string | null | undefined): string {
 export function formatMatchExplanation(explanation: MatchExplanation): string {
   const percent = (part: number) => (explanation.plays === 0 ? '0.0' : ((part / explanation.plays) * 100).toFixed(1));
   const lines = [
-    `Plays (NextSong events) in ${explanation.warehouse}: ${explanation.plays.toLocaleString('en-US')}; matched a song with --match ${explanation.mode}: ${explanation.matched.toLocaleString('en-US')} (${percent(explanation.matched)}%); unmatched: ${explanation.unmatched.toLocaleString('en-US')}`,
+    `Plays (NextSong events) in ${explanation.warehouse}: ${groupDigits(explanation.plays)}; matched a song with --match ${explanation.mode}: ${groupDigits(explanation.matched)} (${percent(explanation.matched)}%); unmatched: ${groupDigits(explanation.unmatched)}`,
     '',
     formatTable(
       explanation.causes.map((cause) => ({

@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { ProgressEvent, ProgressListener, StageName } from '../pipeline/progress.js';
+import { groupDigits } from '../number-format.js';
 
 const STAGE_LABELS: Record<StageName, string> = {
   'create-tables': 'create tables',
@@ -35,8 +36,8 @@ export function createProgressDisplay(enabled: boolean): ProgressDisplay {
   const listener = (event: ProgressEvent) => {
     const payload = {
       label: STAGE_LABELS[event.stage],
-      files: event.files.toLocaleString('en-US'),
-      records: event.records.toLocaleString('en-US'),
+      files: groupDigits(event.files),
+      records: groupDigits(event.records),
       megabytes: (event.bytes / 1e6).toFixed(1),
     };
     let bar = stageBars.get(event.stage);

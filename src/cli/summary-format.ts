@@ -4,6 +4,7 @@
 import type { DatasetSummary, RunSummary } from '../pipeline/run-summary.js';
 import { checkProblems, checkTotals } from './check-format.js';
 import { formatTable } from './text-table.js';
+import { groupDigits } from '../number-format.js';
 
 /** Formats `summary` for the terminal: reconciliation per source, star table sizes, matches and timings. */
 export function formatRunSummary(summary: RunSummary): string {
@@ -30,11 +31,11 @@ export function formatRunSummary(summary: RunSummary): string {
     '',
     tables,
     '',
-    `songplays matched to a song: ${summary.matchedSongplays.toLocaleString('en-US')} of ${summary.tables.songplays.toLocaleString('en-US')} (${percent}%)${summary.match === 'exact' ? '' : ` with --match ${summary.match}`}`,
+    `songplays matched to a song: ${groupDigits(summary.matchedSongplays)} of ${groupDigits(summary.tables.songplays)} (${percent}%)${summary.match === 'exact' ? '' : ` with --match ${summary.match}`}`,
   ];
   if (summary.exactMatch) {
     const exact = (summary.exactMatch.share * 100).toFixed(1);
-    lines.push(`  with --match exact: ${summary.exactMatch.songplays.toLocaleString('en-US')} (${exact}%)`);
+    lines.push(`  with --match exact: ${groupDigits(summary.exactMatch.songplays)} (${exact}%)`);
   }
   if (summary.checks) lines.push(checkTotals(summary.checks), ...checkProblems(summary.checks));
   if (summary.rejected > 0) {

@@ -7,12 +7,13 @@
  * reject it by name (`invalidUtf8Error`), and the raw text shows where the bad byte was.
  */
 import { isUtf8 } from 'node:buffer';
+import { groupDigits } from '../number-format.js';
 
 /** The most bytes one record may hold; a longer one is rejected without being held in memory whole. */
 export const MAX_RECORD_BYTES = 16 << 20;
 
 /** The reject reason of a record longer than `MAX_RECORD_BYTES`, the same on every path. */
-export const RECORD_TOO_LARGE_ERROR = `the record is larger than 16 MiB (${MAX_RECORD_BYTES.toLocaleString('en-US')} bytes), the most a record may hold`;
+export const RECORD_TOO_LARGE_ERROR = `the record is larger than 16 MiB (${groupDigits(MAX_RECORD_BYTES)} bytes), the most a record may hold`;
 
 /** How much of an oversized record is kept as its raw text in load_errors. */
 export const OVERSIZED_PREFIX_CHARS = 1024;

@@ -2,6 +2,7 @@
  * Small HTML building blocks of the report page: escaping, tables of rows, chart figures.
  */
 import type { JsonRow } from './data-health.js';
+import { groupDigits } from '../number-format.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: unknown): string {
@@ -28,7 +29,7 @@ export function rowsTable(rows: readonly JsonRow[], columns: readonly (readonly 
 
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2);
+  if (typeof value === 'number') return Number.isInteger(value) ? groupDigits(value) : value.toFixed(2);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

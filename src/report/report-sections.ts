@@ -8,6 +8,7 @@ import type { FigureData, ReportData } from './report-data.js';
 import { categoryChartSvg, hourWeekdayHeatmapSvg } from './report-charts.js';
 import { chartFigure, escapeHtml, rowsTable } from './html-parts.js';
 import type { NameCount } from './user-agent-summary.js';
+import { groupDigits } from '../number-format.js';
 
 /** One section of the page: its HTML and the figures whose SQL it shows. */
 export interface FigureSection {
@@ -60,7 +61,7 @@ export function figureSections(data: ReportData): FigureSection[] {
       for (const cell of cells) byHour.set(cell.hour, (byHour.get(cell.hour) ?? 0) + cell.plays);
       const busiest = [...byHour.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
       const busiestText = busiest
-        ? `<p>Busiest hour: <strong data-testid="busiest-hour">${String(busiest[0]).padStart(2, '0')}:00 UTC</strong> (${busiest[1].toLocaleString('en-US')} plays over all days).</p>`
+        ? `<p>Busiest hour: <strong data-testid="busiest-hour">${String(busiest[0]).padStart(2, '0')}:00 UTC</strong> (${groupDigits(busiest[1])} plays over all days).</p>`
         : '';
       return `${busiestText}${chartFigure(hourWeekdayHeatmapSvg(cells), 'Plays by hour of day (UTC, columns) and weekday (rows).')}`;
     }),
@@ -190,8 +191,8 @@ function headline(row: JsonRow): string {
   const card = (testId: string, value: string, label: string) =>
     `<div class="number"><div class="value" data-testid="${testId}">${escapeHtml(value)}</div><div class="label">${escapeHtml(label)}</div></div>`;
   return `<div class="numbers">
-${card('plays', plays.toLocaleString('en-US'), 'plays (NextSong events)')}
-${card('listeners', Number(row.listeners ?? 0).toLocaleString('en-US'), 'listeners (distinct users)')}
+${card('plays', groupDigits(plays), 'plays (NextSong events)')}
+${card('listeners', groupDigits(Number(row.listeners ?? 0)), 'listeners (distinct users)')}
 ${card('paid-share', share(row.paid_plays), 'of plays by paid users')}
 ${card('match-rate', share(row.matched_plays), 'of plays matched to a catalogue song')}
 </div>`;
@@ -274,7 +275,7 @@ ${rowsTable(
 }
 
 function matchBody(explanation: MatchExplanation): string {
-  const summary = `<p data-testid="match-summary">Of ${explanation.plays.toLocaleString('en-US')} plays in staging, ${explanation.matched.toLocaleString('en-US')} match a song under <code>--match ${escapeHtml(explanation.mode)}</code> and ${explanation.unmatched.toLocaleString('en-US')} do not; each unmatched play has one cause (as <code>sparkify explain-matches</code> gives them).</p>`;
+  const summary = `<p data-testid="match-summary">Of ${groupDigits(explanation.plays)} plays in staging, ${groupDigits(explanation.matched)} match a song under <code>--match ${escapeHtml(explanation.mode)}</code> and ${groupDigits(explanation.unmatched)} do not; each unmatched play has one cause (as <code>sparkify explain-matches</code> gives them).</p>`;
   if (explanation.causes.length === 0) return summary;
   const rows = explanation.causes.map((cause) => ({
     cause: cause.cause,

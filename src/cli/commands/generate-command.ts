@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import type { GenerateResult } from '../../generator/generate.js';
 import { GENERATE_DEFAULTS, parseNumberFlag, type GenerateProgress } from '../../generator/generator-options.js';
+import { groupDigits } from '../../number-format.js';
 
 interface GenerateFlags {
   out: string;
@@ -100,7 +101,7 @@ function createDisplay(enabled: boolean): { update?: (p: GenerateProgress) => vo
   };
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
+const count = (n: number): string => groupDigits(n);
 
 /** The human summary of a run: what was written, how fast, and where the damage is. */
 function formatSummary(result: GenerateResult): string {

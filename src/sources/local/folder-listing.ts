@@ -4,7 +4,6 @@
  * walk on the main thread and the listing workers (`folder-listing-worker.ts`), so both apply one rule.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** The files below one folder; `sizes` and `mtimes` only when stats were asked for. */
 export interface FolderListing {
@@ -18,15 +17,23 @@ export interface FolderListing {
   readonly skipped: string[];
 }
 
-/** Lists `folder` whole with one recursive call, and stats each JSON file when `withStats` is set. */
+/**
+ * Lists `folder` whole, every folder below it included, and stats each JSON file when `withStats` is set.
+ * A walk of its own rather than `readdirSync(..., { recursive: true })`: measured on M's 27,498 song files
+ * in 256 folders, listing and statting took 245 ms against 300 ms, as Node's recursive listing joins and
+ * normalises every path; the paths here are built from the already normal folder path.
+ */
 export function listFolderWhole(folder: string, withStats: boolean): FolderListing {
   const paths: string[] = [];
   const skipped: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isDirectory()) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (isListedFile(entry)) paths.push(path);
-    else if (!entry.name.startsWith('.')) skipped.push(path);
+  const folders = [folder.length > 1 && folder.endsWith('/') ? folder.slice(0, -1) : folder];
+  for (let next = folders.pop(); next !== undefined; next = folders.pop()) {
+    for (const entry of readdirSync(next, { withFileTypes: true })) {
+      const path = `${next}/${entry.name}`;
+      if (entry.isDirectory()) folders.push(path);
+      else if (isListedFile(entry)) paths.push(path);
+      else if (!entry.name.startsWith('.')) skipped.push(path);
+    }
   }
   paths.sort(byteOrder);
   skipped.sort(byteOrder);
