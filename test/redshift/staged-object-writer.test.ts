@@ -49,14 +49,16 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
       keep: false,
       objectBytes: 1,
     });
+  // The object a writer is filling (white box: the races below need one that has put out bytes).
+  const filling = (writer: StagedObjectWriter) => (writer as unknown as { current?: { bytes: number } }).current;
   // Starts adding 16 MB that the gzip stream takes a while to compress: the write returns false, so the add
-  // waits for 'drain'. Returns that add's promise once the stream has put out its first bytes (20 ms in,
-  // well before the whole chunk is compressed), when the next add will seal the object. Wrapped, since an
+  // waits for 'drain'. Returns that add's promise and its object once the stream has put out its first bytes
+  // (well before the whole chunk is compressed), when the next add will seal the object. Wrapped, since an
   // async function would otherwise wait for the promise it returns.
   const addSlowChunk = async (writer: StagedObjectWriter) => {
     const pending = writer.add(Buffer.from(`${randomBytes(12 << 20).toString('base64')}\n`), 1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    return { pending };
+    await vi.waitFor(() => expect(filling(writer)?.bytes).toBeGreaterThan(0), { timeout: 20_000, interval: 1 });
+    return { pending, object: filling(writer) };
   };
 
   it('cuts concurrent chunks into whole objects, each row in exactly one, all listed in the manifest with their sizes', async () => {
@@ -107,6 +109,7 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
     const first = await addSlowChunk(writer);
     // This add seals the object the first one waits on; an ended stream never emits 'drain'.
     await writer.add(chunk(0), 50);
+    expect(filling(writer)).not.toBe(first.object);
     const outcome = await Promise.race([
       first.pending.then(() => 'went on'),
       new Promise((resolve) => setTimeout(resolve, 10_000)).then(() => 'stranded'),
@@ -120,6 +123,7 @@ describe('StagedObjectWriter', { timeout: 60_000 }, () => {
     const first = await addSlowChunk(writer);
     // Seals the object: its stream is still compressing the first chunk, so its upload is not queued yet.
     const second = writer.add(chunk(0), 50);
+    expect(filling(writer)).not.toBe(first.object);
     await writer.abort();
     await Promise.allSettled([first.pending, second]);
     // An upload queued after the abort would land within moments on the loopback server.
