@@ -31,10 +31,22 @@ export function stopSignalOf(signal: AbortSignal): StopSignal {
 /** Wraps `inner` so that its work stops once `signal` is aborted. */
 export function interruptible(inner: Warehouse, signal: AbortSignal): InterruptibleWarehouse {
   let published = false;
+  // Set from the last check before COMMIT until it ends: a COMMIT is never cut short, so whether the run
+  // published stays known.
+  let committing = false;
   const interruption = () => new InterruptedError(stopSignalOf(signal), published);
   const check = () => {
     if (signal.aborted) throw interruption();
   };
+  // The statement under way when the signal comes is cut short too, where the warehouse can: a long one
+  // (the publish of L's 8 million plays takes seconds) would otherwise outlast the grace period.
+  signal.addEventListener(
+    'abort',
+    () => {
+      if (!committing) inner.interrupt?.();
+    },
+    { once: true },
+  );
   const warehouse: Warehouse = {
     dialect: inner.dialect,
     get description() {
@@ -56,12 +68,18 @@ export function interruptible(inner: Warehouse, signal: AbortSignal): Interrupti
     acquireRunLock: (owner, options) => inner.acquireRunLock(owner, options),
     transaction: async (work) => {
       check();
-      const result = await inner.transaction(async () => {
-        const value = await work();
-        // The last moment to roll back: past it, COMMIT is sent.
-        check();
-        return value;
-      });
+      let result: Awaited<ReturnType<typeof work>>;
+      try {
+        result = await inner.transaction(async () => {
+          const value = await work();
+          // The last moment to roll back: past it, COMMIT is sent.
+          check();
+          committing = true;
+          return value;
+        });
+      } finally {
+        committing = false;
+      }
       published = true;
       return result;
     },
@@ -69,6 +87,7 @@ export function interruptible(inner: Warehouse, signal: AbortSignal): Interrupti
       check();
       return interruptibleLoad(await inner.openWriter(table), check, signal);
     },
+    interrupt: () => inner.interrupt?.(),
     close: () => inner.close(),
   };
   return { warehouse, published: () => published, interruption };

@@ -212,6 +212,12 @@ export interface Warehouse {
    * goes this way, and staging tables too when the intake is `rows`.
    */
   openWriter(table: TableSpec): Promise<TableWriter>;
+  /**
+   * Cuts short the statements running now (the run was stopped by a signal), where the warehouse can: they
+   * then fail, and an open transaction rolls back as after any failure. Never called while a COMMIT runs.
+   * Without it a stopped run waits for the statement under way to end.
+   */
+  interrupt?(): void;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -84,6 +84,8 @@ class DuckDbWarehouse implements Warehouse {
   readonly dialect = new DuckDbDialect();
   readonly description: string;
   private closed = false;
+  // The connections of staging loads under way (each loads on its own), for `interrupt`.
+  private readonly loadConnections = new Set<DuckDBConnection>();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -146,14 +148,17 @@ class DuckDbWarehouse implements Warehouse {
 
   private async openParquetLoad(table: TableSpec): Promise<ParquetFileLoad> {
     const connection = await this.instance.connect();
+    this.loadConnections.add(connection);
     let load: ParquetFileLoad;
     try {
       load = await openDuckDbParquetLoad({ connection, table });
     } catch (error) {
+      this.loadConnections.delete(connection);
       connection.closeSync();
       throw error;
     }
     const release = <T>(result: T) => {
+      this.loadConnections.delete(connection);
       connection.closeSync();
       return result;
     };
@@ -164,6 +169,13 @@ class DuckDbWarehouse implements Warehouse {
       finish: () => load.finish().then(release),
       abort: () => load.abort().then(release),
     };
+  }
+
+  /** Interrupts the statement of this connection and of each staging load's own connection. */
+  interrupt(): void {
+    if (this.closed) return;
+    this.connection.interrupt();
+    for (const connection of this.loadConnections) connection.interrupt();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,35 @@
+/**
+ * A signal cuts short the statement under way (DuckDB), not only the next one: a stopped run no longer
+ * waits for a long publish statement to end, which on L could outlast the 10 s grace period. The statement
+ * fails, and its transaction rolls back as after any failure.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { interruptible } from '../../src/pipeline/run-interruption.js';
+import { openWarehouse } from '../../src/warehouses/open-warehouse.js';
+import { parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
+import { tempFolder } from '../support/test-warehouses.js';
+
+describe('a signal during a statement', () => {
+  it('interrupts a DuckDB statement that would run for hours, and its transaction rolls back', async () => {
+    const opened = await openWarehouse(parseWarehouseTarget(`duckdb:${join(tempFolder(), 'w.duckdb')}`, 'test'));
+    try {
+      const controller = new AbortController();
+      const { warehouse } = interruptible(opened, controller.signal);
+      const started = Date.now();
+      const publish = warehouse.transaction(async () => {
+        await warehouse.execute('CREATE TABLE written AS SELECT 1 AS a');
+        // Hours of counting without an interrupt.
+        await warehouse.query('SELECT COUNT(*) AS n FROM range(1000000000000) a');
+      });
+      setTimeout(() => controller.abort('SIGINT'), 300);
+      await expect(publish).rejects.toThrow(/interrupt/i);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(await opened.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'written'")).toEqual([{ n: 0n }]);
+      // The connection goes on working.
+      expect(await opened.query('SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
+    } finally {
+      await opened.close();
+    }
+  }, 60_000);
+});
