@@ -8,16 +8,21 @@
  *
  * The note names its process: one left by a process that has died is ignored and removed, so a crashed
  * writer never shuts readers out.
+ *
+ * Only brief holders are waited for. A file held by a sparkify run (its sidecar `<file>.sparkify-lock`
+ * names the process DuckDB names) stays held until the run ends, so the open fails at once with the line
+ * naming that run; `--wait` retries it.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance } from './duckdb-node-api.js';
 import { HOST } from '../temp-folders.js';
+import { isDuckDbFileLocked, lockHeldByRun, WRITER_WAITS_TEXT } from './duckdb-run-lock.js';
 
-// How long an open waits for another process's lock on the file. A dashboard read holds the file for
-// milliseconds to a few seconds, so a run that starts meanwhile waits for it instead of failing, and a
-// read waits for a run's open the same way (a run then holds the file until it ends).
+// How long an open waits for another process's lock on the file when that process is not a run: a dashboard
+// read holds the file for milliseconds to a few seconds, so a run that starts meanwhile waits for it
+// instead of failing.
 const LOCK_WAIT_MS = 15_000;
 // A note from another host cannot be checked by its process; it counts for this long after it was written.
 const FOREIGN_NOTE_MS = 2 * LOCK_WAIT_MS;
@@ -27,18 +32,11 @@ export function writerWaitingPath(databasePath: string): string {
   return `${databasePath}.sparkify-writer-waiting`;
 }
 
-/** Marks the refusal of a reader that stepped aside for a waiting writer. */
-export const WRITER_WAITS = /a writer waits for it/;
-
-/** The error DuckDB raises when another process holds the file, as `duckDbLockConflict` recognises it. */
-export function isDuckDbFileLocked(error: unknown): boolean {
-  return /Could not set lock on file/i.test(error instanceof Error ? error.message : String(error));
-}
-
 /**
- * Opens the DuckDB file at `path`, retrying while another process holds it, for up to 15 s; writers
- * announce themselves while they wait, and readers step aside for them. Throws DuckDB's own lock error
- * when the time runs out (a reader that stepped aside throws one naming the waiting writer's process).
+ * Opens the DuckDB file at `path`, retrying for up to 15 s while a process other than a run holds it;
+ * writers announce themselves while they wait, and readers step aside for them. Throws DuckDB's own lock
+ * error at once when a run holds the file, or when the time runs out (a reader that stepped aside throws
+ * one naming the waiting writer's process).
  */
 export async function openWaitingForLock(path: string, settings: Record<string, string>, readOnly: boolean): Promise<DuckDBInstance> {
   const deadline = Date.now() + LOCK_WAIT_MS;
@@ -51,11 +49,13 @@ export async function openWaitingForLock(path: string, settings: Record<string, 
         try {
           return await DuckDBInstance.create(path, settings);
         } catch (error) {
-          if (!isDuckDbFileLocked(error)) throw error;
+          // A run holds the file until it ends: waiting here would only delay its one-line refusal (--wait,
+          // which retries the open, is how to wait for a run).
+          if (!isDuckDbFileLocked(error) || lockHeldByRun(error, path)) throw error;
           refusal = error;
         }
       } else {
-        refusal = new Error(`Could not set lock on file "${path}": a writer waits for it (PID ${writer})`);
+        refusal = new Error(`Could not set lock on file "${path}": ${WRITER_WAITS_TEXT} (PID ${writer})`);
       }
       if (Date.now() + delay > deadline) throw refusal;
       if (!readOnly) withdraw ??= announceWriter(path);

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { RunLockedError } from '../../errors.js';
-import { isDuckDbFileLocked, WRITER_WAITS } from './duckdb-open-waiting.js';
+import { HOST } from '../temp-folders.js';
 import {
   describeOwner,
   lockedError,
@@ -59,6 +59,21 @@ export async function acquireDuckDbRunLock(
   return pollForLock(attempt, async () => describeOwner(await readHolder(path)), description, options.waitSeconds);
 }
 
+/** What the refusal of a reader that stepped aside for a waiting writer says (`duckdb-open-waiting.ts`). */
+export const WRITER_WAITS_TEXT = 'a writer waits for it';
+
+/** The error DuckDB raises when another process holds the file. */
+export function isDuckDbFileLocked(error: unknown): boolean {
+  return /Could not set lock on file/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** True when the process DuckDB names as holding the file is a sparkify run that recorded itself. */
+export function lockHeldByRun(error: unknown, databasePath: string): boolean {
+  const pid = Number(/\(PID (\d+)\)/.exec(error instanceof Error ? error.message : String(error))?.[1]);
+  const holder = readHolderSync(lockInfoPath(databasePath));
+  return holder !== undefined && holder.pid === pid && holder.host === HOST;
+}
+
 /**
  * The one-line error for a DuckDB open that failed on the file lock, or undefined for any other failure.
  * It names the holder from the sidecar when that is the process DuckDB names.
@@ -69,7 +84,7 @@ export function duckDbLockConflict(error: unknown, databasePath: string, readOnl
   const pid = Number(/\(PID (\d+)\)/.exec(message)?.[1]);
   const holder = readHolderSync(lockInfoPath(databasePath));
   const warehouse = `duckdb:${databasePath}`;
-  if (WRITER_WAITS.test(message)) {
+  if (message.includes(WRITER_WAITS_TEXT)) {
     const who = `a sparkify process (pid ${pid}) waiting to write it`;
     return new RunLockedError(`cannot read ${warehouse} now: ${who}, and readers let writers go first: query it when that run ends`, {
       cause: error,
