@@ -43,7 +43,7 @@ export {
 export type { SettingLayer, SettingKey, SettingValue } from './config/setting-layer.js';
 export { parseWarehouseTarget, redactUrl, type WarehouseTarget } from './warehouses/warehouse-target.js';
 export { openWarehouse, openReadOnlyWarehouse, withWarehouse } from './warehouses/open-warehouse.js';
-export type { Warehouse, TableWriter, ResultRow, QueryParam, QueryTable } from './warehouses/warehouse.js';
+export type { Warehouse, TableWriter, ResultRow, QueryParam, QueryTable, TransactionOptions } from './warehouses/warehouse.js';
 // The seams a program extends: a warehouse of its own, registered beside the built-in ones.
 export { registerWarehouse } from './warehouses/warehouse-registry.js';
 export type { WarehouseDescriptor, WarehousePlanner, PlannedStagingStep } from './warehouses/warehouse-descriptor.js';

@@ -4,7 +4,11 @@
  * a count (nearly all of them).
  */
 
-/** `16777216` as `16,777,216`; negative numbers keep their sign. For whole numbers. */
+/**
+ * `16777216` as `16,777,216`; negative numbers keep their sign. Any other number (a fraction, 1e21, -0)
+ * goes to `toLocaleString`, whose text the pattern would not give.
+ */
 export function groupDigits(value: number | bigint): string {
+  if (typeof value === 'number' && (!Number.isSafeInteger(value) || Object.is(value, -0))) return value.toLocaleString('en-US');
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

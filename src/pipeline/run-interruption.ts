@@ -4,8 +4,9 @@
  * stopped (the pool terminates them when a write fails), each writer aborts (removing its temporary files),
  * an open transaction rolls back, and the error says whether the star tables were published.
  *
- * Whether they were is known exactly: the publish is one transaction, and the wrapper marks the run as
- * published only when that transaction has committed. A signal during the publish rolls it back, unless its
+ * Whether they were is known exactly: the publish is one transaction, marked `publishes`, and the wrapper
+ * marks the run as published only when that transaction has committed (not when another one has, such as
+ * the checks' failing rows kept after the gate rolled the publish back). A signal during the publish rolls it back, unless its
  * work was already done and the COMMIT under way.
  */
 import { InterruptedError } from '../errors.js';
@@ -17,7 +18,7 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 /** A warehouse that refuses work once `signal` is aborted, and what it knows of the publish. */
 export interface InterruptibleWarehouse {
   readonly warehouse: Warehouse;
-  /** Whether a transaction (the publish) has committed. */
+  /** Whether the publish (the transaction marked `publishes`) has committed. */
   readonly published: () => boolean;
   /** The error to throw now: `InterruptedError` naming the signal and whether the run published. */
   readonly interruption: () => InterruptedError;
@@ -66,7 +67,7 @@ export function interruptible(inner: Warehouse, signal: AbortSignal): Interrupti
       return inner.queryTable(sql);
     },
     acquireRunLock: (owner, options) => inner.acquireRunLock(owner, options),
-    transaction: async (work) => {
+    transaction: async (work, options) => {
       check();
       let result: Awaited<ReturnType<typeof work>>;
       try {
@@ -76,18 +77,20 @@ export function interruptible(inner: Warehouse, signal: AbortSignal): Interrupti
           check();
           committing = true;
           return value;
-        });
+        }, options);
       } finally {
         committing = false;
       }
-      published = true;
+      if (options?.publishes) published = true;
       return result;
     },
     openWriter: async (table) => {
       check();
       return interruptibleLoad(await inner.openWriter(table), check, signal);
     },
-    interrupt: () => inner.interrupt?.(),
+    interrupt: () => {
+      if (!committing) inner.interrupt?.();
+    },
     close: () => inner.close(),
   };
   return { warehouse, published: () => published, interruption };

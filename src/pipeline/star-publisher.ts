@@ -70,11 +70,14 @@ const TEMPORARY_TABLES = [
 
 /** Runs the publish of `mode` and `hooks` in one transaction. */
 export async function publishStarSchema(warehouse: Warehouse, mode: PublishMode, hooks: PublishHooks = {}): Promise<void> {
-  await warehouse.transaction(async () => {
-    for (const { sql } of publishStatements(warehouse.dialect, mode)) await warehouse.execute(sql);
-    for (const sql of hooks.record ?? []) await warehouse.execute(sql);
-    await hooks.beforeCommit?.();
-  });
+  await warehouse.transaction(
+    async () => {
+      for (const { sql } of publishStatements(warehouse.dialect, mode)) await warehouse.execute(sql);
+      for (const sql of hooks.record ?? []) await warehouse.execute(sql);
+      await hooks.beforeCommit?.();
+    },
+    { publishes: true },
+  );
 }
 
 /** The statements of a publish, in order, as `publishStarSchema` sends them inside its transaction. */

@@ -205,8 +205,11 @@ export interface Warehouse {
    * `RunLockedError` naming the holder when another process has it (after `waitSeconds`, if given).
    */
   acquireRunLock(owner: RunLockOwner, options?: RunLockOptions): Promise<ReleaseRunLock>;
-  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed if it resolves, rolled back if it throws. `options` only
+   * describe the transaction to wrappers (warehouses ignore them).
+   */
+  transaction<T>(work: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Opens a row writer into `table` (Appender on DuckDB, COPY FROM STDIN on PostgreSQL): load_errors always
    * goes this way, and staging tables too when the intake is `rows`.
@@ -220,6 +223,15 @@ export interface Warehouse {
   interrupt?(): void;
   /** Closes the connection. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** What a transaction is, for those that wrap a warehouse. */
+export interface TransactionOptions {
+  /**
+   * It publishes the star schema: once it commits, the run has published. A run's other transactions (the
+   * failing rows of the checks, kept after the gate rolled the publish back) leave that unsaid.
+   */
+  readonly publishes?: boolean;
 }
 
 /** A query result as columns and rows of values in column order; names may repeat. */

@@ -1,4 +1,4 @@
-/** Thousands grouped by hand write what `toLocaleString('en-US')` writes, for every whole number. */
+/** Thousands grouped by hand write what `toLocaleString('en-US')` writes, for every number. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { groupDigits } from '../../src/number-format.js';
@@ -15,6 +15,17 @@ describe('groupDigits', () => {
     );
     fc.assert(
       fc.property(fc.bigInt(), (value) => {
+        expect(groupDigits(value)).toBe(value.toLocaleString('en-US'));
+      }),
+    );
+  });
+
+  it('writes what toLocaleString("en-US") writes for any other number too (fractions, 1e21, -0)', () => {
+    for (const value of [1234.5678, 1e21, -0, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(groupDigits(value)).toBe(value.toLocaleString('en-US'));
+    }
+    fc.assert(
+      fc.property(fc.double(), (value) => {
         expect(groupDigits(value)).toBe(value.toLocaleString('en-US'));
       }),
     );

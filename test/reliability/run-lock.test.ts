@@ -10,7 +10,7 @@
  * - on DuckDB a run gets the file although readers keep it open without pause (writers go first).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -190,6 +190,43 @@ describe('DuckDB: a reader while a run writes the file', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(existsSync(writerWaitingPath(path))).toBe(false);
   });
+
+  it('a note older than any wait does not keep readers out though its pid lives (reused), and is removed', async () => {
+    const folder = tempFolder();
+    const path = join(folder, 'w.duckdb');
+    await run({ options: { source, warehouse: `duckdb:${path}` }, env: {}, cwd: folder });
+    const living = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    try {
+      const note = { token: 'x', pid: living.pid, host: hostname(), at: Date.now() - 60_000 };
+      writeFileSync(writerWaitingPath(path), JSON.stringify(note));
+      const started = Date.now();
+      const opened = await openReadOnlyWarehouse(parseWarehouseTarget(`duckdb:${path}`, 'test'));
+      await opened.close();
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(existsSync(writerWaitingPath(path))).toBe(false);
+    } finally {
+      living.kill();
+    }
+  });
+
+  it('a waiting writer writes its note again when it is removed, and removes it once it has the file', async () => {
+    const folder = tempFolder();
+    const path = join(folder, 'w.duckdb');
+    await run({ options: { source, warehouse: `duckdb:${path}` }, env: {}, cwd: folder });
+    const holder = holdFile(path, 3_000);
+    await holder.holding;
+    const opening = openWarehouse(parseWarehouseTarget(`duckdb:${path}`, 'test'));
+    try {
+      const note = writerWaitingPath(path);
+      await waitUntil(() => existsSync(note), 2_000, 'the writer to leave its note');
+      // A reader that took it for stale, or another writer that came and went, removed it.
+      unlinkSync(note);
+      await waitUntil(() => existsSync(note), 2_000, 'the writer to write its note again');
+    } finally {
+      await (await opening).close();
+    }
+    expect(existsSync(writerWaitingPath(path))).toBe(false);
+  }, 30_000);
 });
 
 const LIBRARY = new URL('../../dist/index.js', import.meta.url).href;
@@ -218,6 +255,18 @@ function startReader(path: string): { child: ChildProcess; reading: Promise<void
     });
   });
   return { child, reading, reads: () => reads };
+}
+
+// A process that opens the DuckDB file read-only (not a run: a writer waits for it) and holds it for `ms`.
+function holdFile(path: string, ms: number): { holding: Promise<void> } {
+  const script = `
+    const { openReadOnlyWarehouse, parseWarehouseTarget } = await import(${JSON.stringify(LIBRARY)});
+    const opened = await openReadOnlyWarehouse(parseWarehouseTarget(${JSON.stringify(`duckdb:${path}`)}, 'test'));
+    process.stdout.write('held');
+    await new Promise((resolve) => setTimeout(resolve, ${ms}));
+    await opened.close();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return { holding: new Promise<void>((resolve) => child.stdout!.once('data', () => resolve())) };
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -6,8 +6,10 @@
  * load). So writers go first: a writer that finds the file held leaves `<file>.sparkify-writer-waiting`, and
  * a reader that sees a live writer waiting does not open the file until that writer has had its turn.
  *
- * The note names its process: one left by a process that has died is ignored and removed, so a crashed
- * writer never shuts readers out.
+ * The note names its process: one left by a process that has died is ignored and removed, and so is one
+ * older than a writer ever waits (its process may be another one now, under a reused pid), so a crashed
+ * writer never shuts readers out. A waiting writer renews its note when it finds it gone or replaced, and
+ * removes it when it stops waiting, on `process.exit` too.
  *
  * Only brief holders are waited for. A file held by a sparkify run (its sidecar `<file>.sparkify-lock`
  * names the process DuckDB names) stays held until the run ends, so the open fails at once with the line
@@ -24,8 +26,9 @@ import { isDuckDbFileLocked, lockHeldByRun, WRITER_WAITS_TEXT } from './duckdb-r
 // read holds the file for milliseconds to a few seconds, so a run that starts meanwhile waits for it
 // instead of failing.
 const LOCK_WAIT_MS = 15_000;
-// A note from another host cannot be checked by its process; it counts for this long after it was written.
-const FOREIGN_NOTE_MS = 2 * LOCK_WAIT_MS;
+// A writer waits at most LOCK_WAIT_MS per open, so an older note is stale: one from another host, whose
+// process cannot be checked, and one from this host whose pid may have been reused since.
+const NOTE_LIFETIME_MS = 2 * LOCK_WAIT_MS;
 
 /** The note a waiting writer leaves next to `databasePath`. */
 export function writerWaitingPath(databasePath: string): string {
@@ -40,7 +43,7 @@ export function writerWaitingPath(databasePath: string): string {
  */
 export async function openWaitingForLock(path: string, settings: Record<string, string>, readOnly: boolean): Promise<DuckDBInstance> {
   const deadline = Date.now() + LOCK_WAIT_MS;
-  let withdraw: (() => void) | undefined;
+  let note: WaitingWriter | undefined;
   try {
     for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
       let refusal: unknown;
@@ -58,11 +61,11 @@ export async function openWaitingForLock(path: string, settings: Record<string, 
         refusal = new Error(`Could not set lock on file "${path}": ${WRITER_WAITS_TEXT} (PID ${writer})`);
       }
       if (Date.now() + delay > deadline) throw refusal;
-      if (!readOnly) withdraw ??= announceWriter(path);
+      if (!readOnly) note = keepWriterNote(path, note);
       await sleep(delay);
     }
   } finally {
-    withdraw?.();
+    note?.withdraw();
   }
 }
 
@@ -73,18 +76,35 @@ interface WriterNote {
   readonly at: number;
 }
 
-// Leaves this process's note (the latest writer's note wins; each removes only its own).
-function announceWriter(path: string): () => void {
-  const note: WriterNote = { token: randomUUID(), pid: process.pid, host: HOST, at: Date.now() };
+interface WaitingWriter {
+  readonly note: WriterNote;
+  readonly withdraw: () => void;
+}
+
+// Leaves this process's note, or writes it again when it is gone or another writer's replaced it (two
+// waiting writers take turns; each removes only its own).
+function keepWriterNote(path: string, writer: WaitingWriter | undefined): WaitingWriter | undefined {
   const notePath = writerWaitingPath(path);
+  if (writer && readNote(notePath)?.token === writer.note.token) return writer;
+  const note: WriterNote = writer?.note ?? { token: randomUUID(), pid: process.pid, host: HOST, at: Date.now() };
   try {
     writeFileSync(notePath, `${JSON.stringify(note)}\n`);
   } catch {
     // A folder the writer cannot write to: it waits without priority, as before.
-    return () => undefined;
+    return writer;
   }
-  return () => {
+  if (writer) return writer;
+  const remove = () => {
     if (readNote(notePath)?.token === note.token) removeQuietly(notePath);
+  };
+  // A second Ctrl-C or the end of the grace period ends the process with process.exit: no finally runs.
+  process.once('exit', remove);
+  return {
+    note,
+    withdraw: () => {
+      process.off('exit', remove);
+      remove();
+    },
   };
 }
 
@@ -93,7 +113,7 @@ function liveWaitingWriter(path: string): number | undefined {
   const notePath = writerWaitingPath(path);
   const note = readNote(notePath);
   if (note === undefined || note.pid === process.pid) return undefined;
-  const alive = note.host === HOST ? processAlive(note.pid) : Date.now() - note.at < FOREIGN_NOTE_MS;
+  const alive = Date.now() - note.at < NOTE_LIFETIME_MS && (note.host !== HOST || processAlive(note.pid));
   if (alive) return note.pid;
   removeQuietly(notePath);
   return undefined;
@@ -102,7 +122,9 @@ function liveWaitingWriter(path: string): number | undefined {
 function readNote(notePath: string): WriterNote | undefined {
   try {
     const value = JSON.parse(readFileSync(notePath, 'utf8')) as Partial<WriterNote>;
-    return typeof value.token === 'string' && typeof value.pid === 'number' ? (value as WriterNote) : undefined;
+    return typeof value.token === 'string' && typeof value.pid === 'number' && typeof value.at === 'number'
+      ? (value as WriterNote)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -46,6 +46,8 @@ const DEFAULT_MEMORY_LIMIT = '384MB';
 // Query sessions (sparkify query, the dashboard) get a limit of their own: a query is one statement a user
 // waits for, and may sort or join more than a publish slice; it spills to disk beyond this.
 const QUERY_MEMORY_LIMIT = '1GB';
+// How often an interrupt is repeated until the statement it is meant for has started and stopped.
+const INTERRUPT_REPEAT_MS = 20;
 
 /** Opens (creating if needed) the DuckDB database at `options.path`. */
 export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
@@ -86,6 +88,8 @@ class DuckDbWarehouse implements Warehouse {
   private closed = false;
   // The connections of staging loads under way (each loads on its own), for `interrupt`.
   private readonly loadConnections = new Set<DuckDBConnection>();
+  // The statement of the main connection under way that `interrupt` may cut short (never COMMIT or ROLLBACK).
+  private statementUnderWay: Promise<unknown> | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -97,23 +101,27 @@ class DuckDbWarehouse implements Warehouse {
   }
 
   async execute(sql: string): Promise<void> {
-    await this.connection.run(sql);
+    await this.cuttable(this.connection.run(sql));
   }
 
   async query(sql: string, params?: readonly QueryParam[]): Promise<ResultRow[]> {
     // A reader (the dashboard, a program) gets one statement and every column here too.
     if (this.readOnly && params === undefined) return rowObjects(await this.queryTable(sql));
-    const reader = await this.connection.runAndReadAll(sql, params ? [...params] : undefined);
+    const reader = await this.cuttable(this.connection.runAndReadAll(sql, params ? [...params] : undefined));
     return reader.getRowObjectsJS() as ResultRow[];
   }
 
   async queryTable(sql: string): Promise<QueryTable> {
     let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
     try {
-      const statements = await this.connection.extractStatements(sql);
-      if (statements.count > 1) throw severalStatementsError(statements.count);
-      if (statements.count === 0) throw noStatementError();
-      reader = await (await statements.prepare(0)).runAndReadAll();
+      reader = await this.cuttable(
+        (async () => {
+          const statements = await this.connection.extractStatements(sql);
+          if (statements.count > 1) throw severalStatementsError(statements.count);
+          if (statements.count === 0) throw noStatementError();
+          return (await statements.prepare(0)).runAndReadAll();
+        })(),
+      );
     } catch (error) {
       if (error instanceof QueryError) throw error;
       throw new QueryError(`Query failed: ${oneLine(error)}`, { cause: error });
@@ -171,11 +179,38 @@ class DuckDbWarehouse implements Warehouse {
     };
   }
 
-  /** Interrupts the statement of this connection and of each staging load's own connection. */
+  /**
+   * Interrupts the statement of this connection and of each staging load's own connection. DuckDB forgets an
+   * interrupt that comes before its statement has started (measured: a count of 3 billion rows, interrupted
+   * in the tick that sent it, ran its whole 1.1 s), so it is repeated until the statement under way now has
+   * settled, and on a load's connection until the load is done with it.
+   */
   interrupt(): void {
     if (this.closed) return;
-    this.connection.interrupt();
-    for (const connection of this.loadConnections) connection.interrupt();
+    const statement = this.statementUnderWay;
+    this.repeatInterrupt(this.connection, () => statement !== undefined && this.statementUnderWay === statement);
+    for (const connection of this.loadConnections) this.repeatInterrupt(connection, () => this.loadConnections.has(connection));
+  }
+
+  private repeatInterrupt(connection: DuckDBConnection, pending: () => boolean): void {
+    connection.interrupt();
+    if (!pending()) return;
+    const timer = setInterval(() => {
+      if (pending() && !this.closed) connection.interrupt();
+      else clearInterval(timer);
+    }, INTERRUPT_REPEAT_MS);
+    timer.unref();
+  }
+
+  // Marks `statement` as the one under way until it settles. The mark is cleared before the caller resumes
+  // (its handlers run first), so a ROLLBACK the caller sends next is never taken for it.
+  private cuttable<T>(statement: Promise<T>): Promise<T> {
+    this.statementUnderWay = statement;
+    const clear = () => {
+      if (this.statementUnderWay === statement) this.statementUnderWay = undefined;
+    };
+    statement.then(clear, clear);
+    return statement;
   }
 
   async close(): Promise<void> {
