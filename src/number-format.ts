@@ -1,7 +1,7 @@
 /**
- * Whole numbers grouped by thousands, as `toLocaleString('en-US')` writes them. By hand, because the first
- * `toLocaleString` of a process loads ICU's locale data: about 27 ms, measured, on every command that prints
- * a count (nearly all of them).
+ * Numbers grouped by thousands, as `toLocaleString('en-US')` writes them. Whole numbers by hand, because the
+ * first `toLocaleString` of a process loads ICU's locale data: about 27 ms, measured, on every command that
+ * prints a count (nearly all of them). Other numbers, which no count is, still go to `toLocaleString`.
  */
 
 /**
