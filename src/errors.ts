@@ -70,10 +70,23 @@ export class RunLockedError extends SparkifyError {
   }
 }
 
+/** What an interrupted command says of its work, once done (`published`) and not done. */
+export interface InterruptOutcomes {
+  readonly published: string;
+  readonly unpublished: string;
+}
+
+/** A run's: the star tables are published in one transaction. */
+export const PUBLISH_OUTCOMES: InterruptOutcomes = {
+  published: "the star tables were published: they hold this run's data",
+  unpublished: 'nothing was published, the star tables are as the previous run left them',
+};
+
 /**
  * The run was stopped by SIGINT or SIGTERM. `published` says whether the star tables had already been
  * replaced when the signal came (the publish is one transaction, so they hold either the previous run's
- * data or this run's, never a mix). Exit code 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
+ * data or this run's, never a mix); `outcomes` says so in the command's terms (a run's by default).
+ * Exit code 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
  */
 export class InterruptedError extends SparkifyError {
   override readonly exitCode: number;
@@ -81,14 +94,12 @@ export class InterruptedError extends SparkifyError {
   constructor(
     readonly signal: 'SIGINT' | 'SIGTERM',
     readonly published: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; outcomes?: InterruptOutcomes },
   ) {
-    super(
-      published
-        ? `Interrupted by ${signal} after the star tables were published: they hold this run's data`
-        : `Interrupted by ${signal}: nothing was published, the star tables are as the previous run left them`,
-      options,
-    );
+    const outcomes = options?.outcomes ?? PUBLISH_OUTCOMES;
+    super(published ? `Interrupted by ${signal} after ${outcomes.published}` : `Interrupted by ${signal}: ${outcomes.unpublished}`, {
+      cause: options?.cause,
+    });
     this.exitCode = signal === 'SIGINT' ? 130 : 143;
   }
 }

@@ -9,7 +9,7 @@
  * the checks' failing rows kept after the gate rolled the publish back). A signal during the publish rolls it back, unless its
  * work was already done and the COMMIT under way.
  */
-import { InterruptedError } from '../errors.js';
+import { type InterruptOutcomes, InterruptedError, PUBLISH_OUTCOMES } from '../errors.js';
 import type { StagedLoads, StagingLoad, Warehouse, WarehouseIntake } from '../warehouses/warehouse.js';
 
 /** The signals a run stops on; `AbortController.abort(name)` takes one as its reason. */
@@ -21,7 +21,7 @@ export interface InterruptibleWarehouse {
   /** Whether the publish (the transaction marked `publishes`) has committed. */
   readonly published: () => boolean;
   /** The error to throw now: `InterruptedError` naming the signal and whether the run published. */
-  readonly interruption: () => InterruptedError;
+  readonly interruption: (cause?: unknown) => InterruptedError;
 }
 
 /** `signal`'s reason as a stop signal (SIGINT unless it says SIGTERM). */
@@ -29,13 +29,17 @@ export function stopSignalOf(signal: AbortSignal): StopSignal {
   return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
 }
 
-/** Wraps `inner` so that its work stops once `signal` is aborted. */
-export function interruptible(inner: Warehouse, signal: AbortSignal): InterruptibleWarehouse {
+/** Wraps `inner` so that its work stops once `signal` is aborted; `outcomes` words what its stop says. */
+export function interruptible(
+  inner: Warehouse,
+  signal: AbortSignal,
+  outcomes: InterruptOutcomes = PUBLISH_OUTCOMES,
+): InterruptibleWarehouse {
   let published = false;
   // Set from the last check before COMMIT until it ends: a COMMIT is never cut short, so whether the run
   // published stays known.
   let committing = false;
-  const interruption = () => new InterruptedError(stopSignalOf(signal), published);
+  const interruption = (cause?: unknown) => new InterruptedError(stopSignalOf(signal), published, { cause, outcomes });
   const check = () => {
     if (signal.aborted) throw interruption();
   };

@@ -8,12 +8,12 @@
  * retried while waiting. The same function makes the run stoppable by a signal (`run-interruption.ts`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cleanUpAfter, InterruptedError, RunLockedError } from '../errors.js';
+import { cleanUpAfter, type InterruptOutcomes, InterruptedError, RunLockedError } from '../errors.js';
 import { openWarehouse } from '../warehouses/open-warehouse.js';
 import { lockedError, newRunLockOwner } from '../warehouses/run-lock.js';
 import type { Warehouse } from '../warehouses/warehouse.js';
 import type { WarehouseTarget } from '../warehouses/warehouse-target.js';
-import { interruptible, stopSignalOf } from './run-interruption.js';
+import { interruptible } from './run-interruption.js';
 
 /** What a locked run asks for. */
 export interface RunLockRequest {
@@ -23,6 +23,8 @@ export interface RunLockRequest {
   readonly waitSeconds?: number;
   /** Stops the run when aborted (with `'SIGINT'` or `'SIGTERM'` as its reason). */
   readonly signal?: AbortSignal;
+  /** What a stopped command says of its work; a run's (the star tables published or not) by default. */
+  readonly outcomes?: InterruptOutcomes;
 }
 
 // How often a waiting run tries to open a DuckDB file another process holds.
@@ -50,7 +52,7 @@ export async function withRunLock<T>(
     }
     let result: T;
     try {
-      result = await runInterruptibly(warehouse, request.signal, work);
+      result = await runInterruptibly(warehouse, request, work);
     } catch (error) {
       return cleanUpAfter(error, release);
     }
@@ -67,13 +69,10 @@ export async function withRunLock<T>(
   return result;
 }
 
-async function runInterruptibly<T>(
-  warehouse: Warehouse,
-  signal: AbortSignal | undefined,
-  work: (warehouse: Warehouse) => Promise<T>,
-): Promise<T> {
+async function runInterruptibly<T>(warehouse: Warehouse, request: RunLockRequest, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+  const { signal } = request;
   if (!signal) return work(warehouse);
-  const guarded = interruptible(warehouse, signal);
+  const guarded = interruptible(warehouse, signal, request.outcomes);
   if (signal.aborted) throw guarded.interruption();
   let result: T;
   try {
@@ -81,7 +80,7 @@ async function runInterruptibly<T>(
   } catch (error) {
     // Whatever failed once the signal came (an abandoned load, a stopped worker) failed because of it.
     if (signal.aborted && !(error instanceof InterruptedError)) {
-      throw new InterruptedError(stopSignalOf(signal), guarded.published(), { cause: error });
+      throw guarded.interruption(error);
     }
     throw error;
   }

@@ -8,7 +8,7 @@
  * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { cleanUpAfter, ConfigError, TooManyRejectsError } from '../errors.js';
+import { cleanUpAfter, ConfigError, type InterruptOutcomes, TooManyRejectsError } from '../errors.js';
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
@@ -213,13 +213,21 @@ const DIRECT_COPY_NOTE =
   'COPY read every object under the source prefixes (direct load, no staging location): this run is a full refresh; ' +
   'give --s3-staging s3://bucket/prefix/ to load only new and changed files, staged';
 
+/** What a stopped create-tables says: its reset commits whole or not at all. */
+const RESET_OUTCOMES: InterruptOutcomes = {
+  published: 'every table was dropped and created again: they are empty',
+  unpublished: 'no table was dropped, every table is as it was',
+};
+
 /** Drops and creates every table (staging, load_errors, star, ledger, runs), like the classic create_tables.py. */
 export async function createTables(options: Omit<RunOptions, 'onProgress'> = {}): Promise<{ warehouse: string; tables: string[] }> {
   const settings = options.settings ?? loadSettings(options);
-  const lock = { command: 'create-tables', waitSeconds: options.waitSeconds, signal: options.signal };
+  const lock = { command: 'create-tables', waitSeconds: options.waitSeconds, signal: options.signal, outcomes: RESET_OUTCOMES };
   return withRunLock(settings.warehouse, lock, async (warehouse) => {
     const { statements, tables } = resetSchemaStatements(warehouse.dialect);
-    await executeAll(warehouse, statements);
+    // One transaction: a reset that fails or is stopped partway (a view of the user's that depends on a
+    // table, a signal) leaves every table as it was instead of half of them dropped.
+    await warehouse.transaction(() => executeAll(warehouse, statements), { publishes: true });
     return { warehouse: describeTarget(settings.warehouse), tables };
   });
 }

@@ -129,6 +129,27 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       expect(await query('SELECT COUNT(*) AS n FROM songplays', { options: { warehouse }, env: {}, cwd: TINY })).toEqual([{ n: 0 }]);
     });
 
+    it('create-tables is one transaction: a table it cannot drop (a view of the user depends on it) leaves every table as it was', async () => {
+      const warehouse = freshPostgresUrl();
+      const schema = schemaOf(warehouse);
+      await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
+      const counts = () =>
+        query('SELECT (SELECT COUNT(*) FROM staging_events) AS events, (SELECT COUNT(*) FROM songplays) AS plays', {
+          options: { warehouse },
+          env: {},
+          cwd: TINY,
+        });
+      const before = await counts();
+      expect(before[0]!.events).toBeGreaterThan(0);
+      await withAdmin((client) =>
+        client.query(`CREATE VIEW "${schema}".plays_by_level AS SELECT level, COUNT(*) AS n FROM "${schema}".songplays GROUP BY level`),
+      );
+      await expect(createTables({ options: { warehouse }, env: {}, cwd: TINY })).rejects.toThrow(/songplays/);
+      // staging_events is dropped before songplays: without the transaction it would be empty now.
+      expect(await counts()).toEqual(before);
+      expect(await tablesIn(schema)).toEqual([...STAR_AND_STAGING, 'plays_by_level'].sort());
+    });
+
     it('takes --schema over the schema of the URL', async () => {
       const inUrl = freshPostgresUrl();
       const chosen = schemaOf(freshPostgresUrl());

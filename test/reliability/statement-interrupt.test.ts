@@ -3,9 +3,11 @@
  * waits for a long publish statement to end, which on L could outlast the 10 s grace period. The statement
  * fails, and its transaction rolls back as after any failure.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interruptible } from '../../src/pipeline/run-interruption.js';
+import type { TableSpec } from '../../src/schema/table-spec.js';
 import { openWarehouse } from '../../src/warehouses/open-warehouse.js';
 import { parseWarehouseTarget } from '../../src/warehouses/warehouse-target.js';
 import { tempFolder } from '../support/test-warehouses.js';
@@ -65,4 +67,29 @@ describe('a signal during a statement', () => {
       await opened.close();
     }
   }, 90_000);
+
+  it('closes the connection of a staging load that fails, so a later signal does not keep interrupting it', async () => {
+    const opened = await openWarehouse(parseWarehouseTarget(`duckdb:${join(tempFolder(), 'w.duckdb')}`, 'test'));
+    // The loads' connections are private: what is checked is that none stays open after the load ends.
+    const openLoads = () => (opened as unknown as { loadConnections: Set<unknown> }).loadConnections.size;
+    const table: TableSpec = { name: 'staged', role: 'staging', columns: [{ name: 'a', type: 'integer' }] };
+    try {
+      expect(opened.intake.kind).toBe('parquet-files');
+      if (opened.intake.kind !== 'parquet-files') return;
+      await opened.execute('CREATE TABLE staged (a INTEGER)');
+      for (const end of ['finish', 'abort'] as const) {
+        const load = await opened.intake.open(table);
+        expect(openLoads()).toBe(1);
+        const damaged = join(load.folder, 'damaged.parquet');
+        writeFileSync(damaged, 'not a Parquet file');
+        await load.add(damaged, 1);
+        if (end === 'finish') await expect(load.finish()).rejects.toThrow(/Failed to load staged in DuckDB/);
+        else await load.abort().catch(() => undefined);
+        expect(openLoads()).toBe(0);
+      }
+      expect(await opened.query('SELECT COUNT(*) AS n FROM staged')).toEqual([{ n: 0n }]);
+    } finally {
+      await opened.close();
+    }
+  });
 });

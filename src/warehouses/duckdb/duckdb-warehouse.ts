@@ -165,17 +165,18 @@ class DuckDbWarehouse implements Warehouse {
       connection.closeSync();
       throw error;
     }
-    const release = <T>(result: T) => {
+    // Released whether the load settles or fails: a connection left in loadConnections would keep taking the
+    // repeated interrupts of a later signal until close.
+    const release = () => {
       this.loadConnections.delete(connection);
       connection.closeSync();
-      return result;
     };
     return {
       kind: 'parquet-files',
       folder: load.folder,
       add: (path, rows) => load.add(path, rows),
-      finish: () => load.finish().then(release),
-      abort: () => load.abort().then(release),
+      finish: () => load.finish().finally(release),
+      abort: () => load.abort().finally(release),
     };
   }
 
