@@ -49,7 +49,9 @@ export class QualityCheckError extends SparkifyError {
   constructor(readonly report: CheckReport) {
     const where =
       report.phase === 'gate' ? 'nothing was published, the star tables were left as they were' : 'the published tables fail them';
-    super(`Quality checks failed (${where}): ${blockingReason(report)}. Failing rows are kept in the check_failures table.`);
+    // Only a failed check has failing rows; one that errored (its SQL failed) has none to keep.
+    const kept = report.results.some((result) => result.status === 'failed') ? ' Failing rows are kept in the check_failures table.' : '';
+    super(`Quality checks failed (${where}): ${blockingReason(report)}.${kept}`);
   }
 }
 
@@ -133,4 +135,9 @@ export async function cleanUpAfter(primary: unknown, cleanup: () => Promise<unkn
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** An error's message on one line: database errors often add a LINE marker, a caret line and hints below it. */
+export function firstLineOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }

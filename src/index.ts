@@ -7,7 +7,7 @@
  * console.log(await query('select count(*) as plays from songplays'));
  */
 export { run, etl, createTables, type RunOptions } from './pipeline/run.js';
-export { query, type QueryOptions } from './pipeline/query.js';
+export { query, queryWithColumns, type QueryOptions, type QueryResult } from './pipeline/query.js';
 export { check, type CheckOptions } from './pipeline/check.js';
 export {
   explainMatches,

@@ -3,6 +3,7 @@
  * check whose SQL fails aborts the transaction on every warehouse, so the checks after it are reported as
  * skipped rather than as errors of their own; outside it (`sparkify check`) every check runs.
  */
+import { firstLineOf } from '../errors.js';
 import { toJsonRow } from '../pipeline/query.js';
 import { CHECK_FAILURES } from '../schema/check-tables.js';
 import { sqlText } from '../warehouses/sql/match-sql.js';
@@ -44,7 +45,7 @@ export async function runChecks(warehouse: Warehouse, checks: readonly CheckDefi
       outcomes.push({ result: { ...base, status: failingRows === 0 ? 'passed' : 'failed', failingRows, firstFailingKeys }, rows });
     } catch (error) {
       const where = check.origin === 'built-in' ? `built-in check ${check.name}` : check.origin;
-      const message = `${where}: ${(error as Error).message}`;
+      const message = `${where}: ${firstLineOf(error)}`;
       outcomes.push({ result: { ...base, status: 'errored', failingRows: 0, firstFailingKeys: [], error: message }, rows: [] });
       if (inTransaction) aborted = check.name;
     }

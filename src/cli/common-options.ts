@@ -20,7 +20,7 @@ export function withWarehouseOptions(command: Command): Command {
 }
 
 /** Adds the options that choose the source and govern a load. */
-export function withLoadOptions(command: Command): Command {
+export function withLoadOptions(command: Command, json = 'print the summary as JSON, with no progress display'): Command {
   return withCheckOptions(withWarehouseOptions(command))
     .option('--source <location>', 'folder or s3://bucket/prefix holding song_data/ and log_data/ (default: the bundled sample)')
     .option('--song-data <location>', 'folder or s3:// prefix of the song files (overrides --source)')
@@ -37,7 +37,7 @@ export function withLoadOptions(command: Command): Command {
       'Redshift: staged (sparkify reads, checks, uploads) or direct (COPY from the source) (default: staged with --s3-staging)',
     )
     .option('--keep-staging', 'keep the staged objects and manifests after a successful COPY')
-    .option('--json', 'print the summary as JSON, with no progress display');
+    .option('--json', json);
 }
 
 /** Adds the options of the quality checks and of matching plays to songs (`run`, `etl`, `check`). */

@@ -3,10 +3,9 @@
  * `--from` / `--to` (a backfill of the log files of those days, by the date in their path).
  */
 import type { Command } from 'commander';
+import { isCalendarDay } from '../calendar-day.js';
 import { ConfigError } from '../errors.js';
-import type { Backfill } from '../pipeline/file-selection.js';
-
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+import { BACKFILL_END, BACKFILL_START, type Backfill } from '../pipeline/file-selection.js';
 
 /** Adds --full-refresh, --from and --to to `command`. */
 export function withIncrementalOptions(command: Command): Command {
@@ -20,12 +19,12 @@ export function withIncrementalOptions(command: Command): Command {
 export function incrementalFromOptions(options: Record<string, unknown>): { fullRefresh?: boolean; backfill?: Backfill } {
   const day = (flag: string, value: unknown): string | undefined => {
     if (typeof value !== 'string') return undefined;
-    if (!DAY.test(value)) throw new ConfigError(`${flag}: expected a day as YYYY-MM-DD, got "${value}"`);
+    if (!isCalendarDay(value)) throw new ConfigError(`${flag}: expected a real day as YYYY-MM-DD, got "${value}"`);
     return value;
   };
   const from = day('--from', options.from);
   const to = day('--to', options.to);
   if (from && to && from > to) throw new ConfigError(`--from ${from} is after --to ${to}`);
-  const backfill = from || to ? { from: from ?? '0000-01-01', to: to ?? '9999-12-31' } : undefined;
+  const backfill = from || to ? { from: from ?? BACKFILL_START, to: to ?? BACKFILL_END } : undefined;
   return { ...(options.fullRefresh === true ? { fullRefresh: true } : {}), ...(backfill ? { backfill } : {}) };
 }

@@ -3,6 +3,7 @@
  */
 import type { DatasetSummary, RunSummary } from '../pipeline/run-summary.js';
 import { checkProblems, checkTotals } from './check-format.js';
+import { DEFAULT_WAREHOUSE } from '../warehouses/warehouse-target.js';
 import { formatTable } from './text-table.js';
 import { groupDigits } from '../number-format.js';
 
@@ -61,7 +62,10 @@ export function formatRunSummary(summary: RunSummary): string {
   lines.push(`time: ${summary.totalSeconds.toFixed(2)}s (${stages}); peak memory ${summary.peakMemoryMB} MB`);
   for (const note of summary.notes) lines.push(`note: ${note}`);
   if (summary.bundledSample) {
-    lines.push('', 'Next: sparkify query "select * from songplays limit 5", or sparkify run --source <folder | s3://bucket>');
+    lines.push(
+      '',
+      `Next: sparkify query "select * from songplays limit 5"${warehouseOption(summary.warehouse)}, or sparkify run --source <folder | s3://bucket>`,
+    );
   }
   return lines.join('\n');
 }
@@ -91,4 +95,12 @@ function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+// The hint's --warehouse: none for the default, a DuckDB file as given, and for a server a reminder only
+// (its description leaves the password out, so it is not a working URL).
+function warehouseOption(warehouse: string): string {
+  if (warehouse === DEFAULT_WAREHOUSE) return '';
+  if (!warehouse.startsWith('duckdb:')) return ' --warehouse <the same warehouse>';
+  return /[\s"'$`\\]/.test(warehouse) ? ` --warehouse '${warehouse.replaceAll("'", "'\\''")}'` : ` --warehouse ${warehouse}`;
 }

@@ -2,6 +2,7 @@
  * Options of `sparkify generate` and of the library function `generate()`: their defaults, their limits and
  * their validation. Messages name the command-line flag, since the options map one to one onto flags.
  */
+import { isCalendarDay } from '../calendar-day.js';
 import { ConfigError } from '../errors.js';
 
 /** What to generate. Only `out` is required; the defaults make a small dataset like the bundled sample. */
@@ -142,8 +143,7 @@ function parseStartDate(start: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start);
   const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
   const ms = Date.UTC(year, month - 1, day);
-  // Date.UTC rolls 2018-02-30 over to March; reject it instead of generating the wrong month.
-  const valid = match !== null && year >= 1970 && new Date(ms).toISOString().slice(0, 10) === start;
+  const valid = isCalendarDay(start) && year >= 1970;
   if (!valid) throw new ConfigError(`Invalid --start: expected a date YYYY-MM-DD from 1970 on, got "${start}"`);
   return ms / 1000;
 }

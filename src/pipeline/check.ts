@@ -22,7 +22,7 @@ export interface CheckOptions extends LoadSettingsInput {
  */
 export async function check(options: CheckOptions = {}): Promise<CheckReport> {
   const settings = options.settings ?? loadSettings(options);
-  return withWarehouse(settings.warehouse, {}, async (warehouse) => {
+  return withWarehouse(settings.warehouse, { existing: true }, async (warehouse) => {
     const run = await runCheckPlan(warehouse, planChecks(warehouse.dialect, settings), 'check');
     await keepFailures(warehouse, run);
     return run.report;

@@ -25,6 +25,10 @@ export interface Backfill {
   readonly to: string;
 }
 
+/** The ends of a backfill given only `--to` or only `--from`: before and after any day a path holds. */
+export const BACKFILL_START = '0000-01-01';
+export const BACKFILL_END = '9999-12-31';
+
 /** What a selection needs to know. */
 export interface SelectionOptions {
   readonly dataset: 'songs' | 'events';

@@ -4,7 +4,7 @@
 import { QueryError } from '../errors.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withWarehouse } from '../warehouses/open-warehouse.js';
-import { rowObjects } from '../warehouses/query-table.js';
+import { rowObjects, uniqueColumnNames } from '../warehouses/query-table.js';
 import type { QueryTable, ResultRow } from '../warehouses/warehouse.js';
 
 /** Options of `query`. */
@@ -21,6 +21,18 @@ export interface QueryOptions extends LoadSettingsInput {
  * const rows = await query('select count(*) as plays from songplays');
  */
 export async function query(sql: string, options: QueryOptions = {}): Promise<Record<string, unknown>[]> {
+  return (await queryWithColumns(sql, options)).rows;
+}
+
+/** A query's result with its column names, which an empty result still has (`sparkify query` prints them). */
+export interface QueryResult {
+  /** As the row objects name them (`uniqueColumnNames`). */
+  readonly columns: string[];
+  readonly rows: Record<string, unknown>[];
+}
+
+/** `query`, with the result's column names too. */
+export async function queryWithColumns(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
   const settings = options.settings ?? loadSettings(options);
   return withWarehouse(settings.warehouse, { readOnly: true }, async (warehouse) => {
     let table: QueryTable;
@@ -30,7 +42,7 @@ export async function query(sql: string, options: QueryOptions = {}): Promise<Re
       if (error instanceof QueryError) throw error;
       throw new QueryError(`Query failed: ${(error as Error).message}`, { cause: error });
     }
-    return rowObjects(table).map(toJsonRow);
+    return { columns: uniqueColumnNames(table.columns), rows: rowObjects(table).map(toJsonRow) };
   });
 }
 

@@ -20,7 +20,15 @@ import type { TableSpec } from '../schema/table-spec.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withSourceRegion } from '../sources/s3/bucket-region.js';
 import { EVENT_DATASET, SONG_DATASET, openStagingLoad, stageDataset, type DatasetSpec, type StagedCounts } from './dataset-stager.js';
-import { readLedger, selectFiles, type Backfill, type FileCounts, type FileSelection } from './file-selection.js';
+import {
+  BACKFILL_END,
+  BACKFILL_START,
+  readLedger,
+  selectFiles,
+  type Backfill,
+  type FileCounts,
+  type FileSelection,
+} from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
 import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
 import { withRunLock } from './run-lock.js';
@@ -67,13 +75,21 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   const startedAt = new Date();
   const started = performance.now();
   const seconds: Partial<Record<StageName, number>> = {};
+  // Stages under way: the run record is written inside the publish, so it holds the publish's time so far.
+  const began: Partial<Record<StageName, number>> = {};
   const timed = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
     const begin = performance.now();
+    began[stage] = begin;
     try {
       return await work();
     } finally {
       seconds[stage] = (performance.now() - begin) / 1000;
     }
+  };
+  const secondsSoFar = (): Partial<Record<StageName, number>> => {
+    const now = performance.now();
+    const running = Object.entries(began).filter(([stage]) => seconds[stage as StageName] === undefined);
+    return { ...seconds, ...Object.fromEntries(running.map(([stage, begin]) => [stage, (now - begin) / 1000])) };
   };
 
   const lock = { command: 'run', waitSeconds: options.waitSeconds, signal: options.signal };
@@ -90,29 +106,35 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     const recordedMode: RunMode = storage ? 'full-refresh' : mode;
     await timed('create-tables', () => executeAll(warehouse, prepareLoadStatements(warehouse.dialect, { storage })));
     const runId = await nextRunId(warehouse);
-    const record = (status: RunRecord['status'], summary: RunSummary | undefined, error?: string): RunRecord => ({
-      runId,
-      startedAt,
-      finishedAt: new Date(),
-      status,
-      mode: recordedMode,
-      songFiles: summary?.songs.files,
-      eventFiles: summary?.events.files,
-      recordsRead: (summary?.songs.read ?? 0) + (summary?.events.read ?? 0),
-      recordsRejected: summary?.rejected ?? 0,
-      songplays: summary?.tables.songplays,
-      version: sparkifyVersion(),
-      settings: maskedSettings(settings),
-      seconds,
-      error,
-      details: summary,
-    });
+    // What was staged, once it is: a run that fails after staging (too many rejects, a check) records its counts.
+    let loaded: LoadedBatch | undefined;
+    const record = (status: RunRecord['status'], summary: RunSummary | undefined, error?: string): RunRecord => {
+      const counts = summary ?? loaded;
+      return {
+        runId,
+        startedAt,
+        finishedAt: new Date(),
+        status,
+        mode: recordedMode,
+        songFiles: counts?.songs.files,
+        eventFiles: counts?.events.files,
+        recordsRead: (counts?.songs.read ?? 0) + (counts?.events.read ?? 0),
+        recordsRejected: (counts?.songs.rejected ?? 0) + (counts?.events.rejected ?? 0),
+        songplays: summary?.tables.songplays,
+        version: sparkifyVersion(),
+        settings: maskedSettings(settings),
+        seconds: secondsSoFar(),
+        error,
+        details: summary,
+      };
+    };
     try {
-      const loaded = storage
+      loaded = storage
         ? // COPY must name the bucket's region, found once for both datasets.
           await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
         : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
+      if (options.backfill && totalFiles(loaded.events.files) === 0) notes.push(noLogFileNote(options.backfill));
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
         throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
@@ -206,6 +228,21 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       notes,
     };
   }
+}
+
+function totalFiles(files: FileCounts): number {
+  return files.new + files.changed + files.unchanged + files.removed;
+}
+
+// A backfill whose days hold no log file loads nothing: said, so a mistyped year does not pass for a no-op.
+function noLogFileNote(backfill: Backfill): string {
+  const days =
+    backfill.from === BACKFILL_START
+      ? `up to ${backfill.to}`
+      : backfill.to === BACKFILL_END
+        ? `from ${backfill.from} on`
+        : `from ${backfill.from} to ${backfill.to}`;
+  return `no log file of the source is dated ${days} (the date in its path, log_data/YYYY/MM/YYYY-MM-DD-events.json)`;
 }
 
 /** Said on every run whose warehouse COPYs the source prefixes itself. */

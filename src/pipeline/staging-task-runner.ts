@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { SourceError } from '../errors.js';
 import { serializeError, type SerializedError } from './worker-error.js';
 import type { FieldSpec } from '../records/field-spec.js';
+import { isBlankLine } from '../records/event-line-splitter.js';
 import { JsonLineEncoder } from '../records/json-line-encoder.js';
 import { parseRecord } from '../records/record-parser.js';
 import type { RawRecord } from '../records/record-types.js';
@@ -252,7 +253,7 @@ export class StagingTaskRunner {
     }
     const text = decodeUtf8(b, start, end);
     // Blank lines carry no data and are skipped (their number still counts).
-    if (text.trim() === '') return;
+    if (isBlankLine(text)) return;
     this.stageRecord({ file, line, text });
   }
 

@@ -9,6 +9,15 @@ import { MAX_RECORD_BYTES, oversizedPrefix, RECORD_TOO_LARGE_ERROR } from './utf
 const BYTE_ORDER_MARK = '\uFEFF';
 
 /**
+ * A line of JSON whitespace only (space, tab, CR, LF, or nothing): it carries no record, so it is skipped.
+ * Not JavaScript's `trim()`, which also takes U+00A0, U+2028, a form feed or a byte order mark for
+ * whitespace: a line of those is text that is not JSON, and is rejected like any other.
+ */
+export function isBlankLine(text: string): boolean {
+  return /^[ \t\r\n]*$/.test(text);
+}
+
+/**
  * Yields one raw record per non-blank line of `chunks` (decoded text, in order).
  * Blank lines carry no data and are skipped; every other line becomes a record, valid or not. A line longer
  * than `MAX_RECORD_BYTES` becomes a record of its first characters with `structuralError` set; the rest of
@@ -80,7 +89,7 @@ function lineRecord(text: string, start: number, end: number, file: string, line
   // A CRLF file leaves a carriage return before each newline.
   const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   const lineText = text.slice(start, stop);
-  if (lineText.trim() === '') return undefined;
+  if (isBlankLine(lineText)) return undefined;
   if (tooLarge(lineText)) return { file, line, text: oversizedPrefix(lineText), structuralError: RECORD_TOO_LARGE_ERROR };
   return { file, line, text: lineText };
 }

@@ -14,7 +14,8 @@ export type FieldKind =
   | 'epoch-ms' // whole epoch milliseconds in 0001-01-01 .. 9999-12-31 (written as 1540919166796 or 1540919166796.0), or null
   | 'required-epoch-ms' // as epoch-ms, never null
   | 'double' // any JSON number (or a string holding one), or null
-  | 'user-id'; // a string of digits (or "" for a logged-out visitor, stored as null), or a whole number
+  | 'user-id' // a string of digits (or "" for a logged-out visitor, stored as null), or a whole number
+  | 'level'; // "free" or "paid", never null: a play of any other level would fail the level checks and stop every publish
 
 /** One JSON key and the staging column it lands in. */
 export interface FieldSpec {
@@ -65,7 +66,7 @@ export function convertField(
       const number = asNumber(value);
       return number !== undefined && Number.isInteger(number) && Math.abs(number) <= INT32_MAX
         ? { value: number }
-        : { error: `expected a whole number, got ${describe(value)}` };
+        : { error: `expected a whole number, got ${describe(value, written)}` };
     }
     case 'epoch-ms':
     case 'required-epoch-ms': {
@@ -74,7 +75,7 @@ export function convertField(
       }
       const number = asNumber(value);
       if (number === undefined || !Number.isSafeInteger(number))
-        return { error: `expected whole epoch milliseconds, got ${describe(value)}` };
+        return { error: `expected whole epoch milliseconds, got ${describe(value, written)}` };
       return number >= MIN_EPOCH_MS && number <= MAX_EPOCH_MS
         ? { value: number }
         : { error: `expected epoch milliseconds ${EPOCH_RANGE}, the range every warehouse stores alike, got ${describe(value)}` };
@@ -82,13 +83,20 @@ export function convertField(
     case 'double': {
       if (value === null || value === undefined) return { value: null };
       const number = asNumber(value);
+      // JSON.parse reads 1e400 as Infinity, which no warehouse column of the data should hold.
+      if (number !== undefined && !Number.isFinite(number)) {
+        return { error: `expected a number within ±1.8e308 (a double), got ${describe(value, written)}` };
+      }
       return number !== undefined ? { value: number } : { error: `expected a number, got ${describe(value)}` };
     }
     case 'user-id':
       if (value === '' || value === null || value === undefined) return { value: null };
-      if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return { value: Number(value) };
+      if (typeof value === 'string' && /^\d{1,10}$/.test(value) && Number(value) <= INT32_MAX) return { value: Number(value) };
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT32_MAX) return { value };
-      return { error: `expected a user id of digits or "", got ${describe(value)}` };
+      return { error: `expected a user id of digits (at most ${INT32_MAX}) or "", got ${describe(value, written)}` };
+    case 'level':
+      if (value === 'free' || value === 'paid') return { value };
+      return { error: `expected "free" or "paid", got ${describe(value)}` };
   }
 }
 
@@ -113,8 +121,10 @@ function asNumber(value: unknown): number | undefined {
   return typeof value === 'string' && NUMBER_TEXT.test(value) ? Number(value) : undefined;
 }
 
-function describe(value: unknown): string {
+// `written`: the value's text in the record, shown for a number JSON cannot print (1e400 reads as Infinity).
+function describe(value: unknown, written?: () => string | undefined): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return written?.() ?? String(value);
   let text: string;
   try {
     text = JSON.stringify(value);

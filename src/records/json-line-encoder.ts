@@ -39,6 +39,7 @@ const EPOCH_MS = 3;
 const REQUIRED_EPOCH_MS = 4;
 const DOUBLE = 5;
 const USER_ID = 6;
+const LEVEL = 7;
 const KIND_CODES: Record<FieldKind, number> = {
   text: TEXT,
   'required-text': REQUIRED_TEXT,
@@ -47,6 +48,7 @@ const KIND_CODES: Record<FieldKind, number> = {
   'required-epoch-ms': REQUIRED_EPOCH_MS,
   double: DOUBLE,
   'user-id': USER_ID,
+  level: LEVEL,
 };
 
 const QUOTE = 34;
@@ -64,6 +66,8 @@ for (let c = 128; c < 256; c++) STRING_CLASS[c] = 4;
 const NULL_LITERAL = Buffer.from('null');
 const TRUE_LITERAL = Buffer.from('true');
 const FALSE_LITERAL = Buffer.from('false');
+const FREE_LEVEL = Buffer.from('free');
+const PAID_LEVEL = Buffer.from('paid');
 
 // Digits that always fit: 9 for INTEGER columns, 15 for epoch milliseconds (below 2^53). Longer ones are
 // left to parseRecord, which knows the exact limits.
@@ -273,8 +277,10 @@ export class JsonLineEncoder {
           break;
         case DOUBLE:
           if (absent) out.null(i);
-          else if (type === NUMBER) this.number(b, i, out);
-          else return false;
+          else if (type !== NUMBER || !this.number(b, i, out)) return false;
+          break;
+        case LEVEL:
+          if (type !== STRING || !this.isLevel(b, i) || !this.text(b, i, out)) return false;
           break;
         case USER_ID:
           if (absent || (type === STRING && this.end[i] === this.start[i])) out.null(i);
@@ -329,9 +335,13 @@ export class JsonLineEncoder {
     return negative ? -digitValue(b, digitsStart, digitsEnd) : digitValue(b, digitsStart, digitsEnd);
   }
 
-  /** A double; also given as its text when that text names it exactly (see `StagingRowSink.decimal`). */
-  private number(b: Buffer, i: number, out: StagingRowSink): void {
+  /**
+   * A double; also given as its text when that text names it exactly (see `StagingRowSink.decimal`). False
+   * for a number beyond a double's range (1e400), which parseRecord rejects.
+   */
+  private number(b: Buffer, i: number, out: StagingRowSink): boolean {
     const value = this.double(b, i);
+    if (!Number.isFinite(value)) return false;
     const start = this.start[i]!;
     const end = this.end[i]!;
     const flags = this.flags[i]!;
@@ -339,6 +349,7 @@ export class JsonLineEncoder {
     // Zero goes by value: -0 and 0.0 are written as 0, as JavaScript prints them.
     if (value !== 0 && !(flags & EXPONENT) && digits <= 15) out.decimal(i, value, b, start, end);
     else out.double(i, value);
+    return true;
   }
 
   /**
@@ -360,6 +371,13 @@ export class JsonLineEncoder {
     if (fraction > 0) digits = digits * POWERS_OF_TEN[fraction]! + digitValue(b, integerEnd + 1, end);
     const value = fraction > 0 ? digits / POWERS_OF_TEN[fraction]! : digits;
     return negative ? -value : value;
+  }
+
+  /** Whether the string is exactly `free` or `paid`, written without escapes. */
+  private isLevel(b: Buffer, i: number): boolean {
+    const start = this.start[i]!;
+    if (this.flags[i] || this.end[i]! - start !== 4) return false;
+    return sameBytes(b, start, FREE_LEVEL) || sameBytes(b, start, PAID_LEVEL);
   }
 
   /** A user id given as a string: 1 to 9 digits (parseRecord's Number() of them). */

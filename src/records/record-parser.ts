@@ -29,9 +29,11 @@ export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): Pa
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
     const value = object[field.key];
-    // A number's text as written is looked up only when there is one (text fields rarely hold numbers).
+    // A number's text as written is looked up only when needed: kept by a text field (text fields rarely
+    // hold numbers), or quoted in an error about a number JSON.parse made infinite (1e400).
     const asText = field.kind === 'text' || field.kind === 'required-text';
-    const written = asText && typeof value === 'number' ? () => memberValueText(record.text, field.key) : undefined;
+    const written =
+      typeof value === 'number' && (asText || !Number.isFinite(value)) ? () => memberValueText(record.text, field.key) : undefined;
     const converted = convertField(field.kind, value, written);
     if ('error' in converted) return reject(record, `field "${field.key}": ${converted.error}`);
     row[i] = converted.value;

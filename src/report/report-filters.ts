@@ -3,6 +3,7 @@
  * turned into a WHERE clause with placeholders: the values are always bound, never written into SQL.
  */
 import { z } from 'zod';
+import { isCalendarDay } from '../calendar-day.js';
 import { ConfigError } from '../errors.js';
 import type { QueryParam } from '../warehouses/warehouse.js';
 
@@ -23,9 +24,7 @@ export interface ReportFilters {
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD')
-  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), {
-    message: 'expected a real calendar day',
-  });
+  .refine(isCalendarDay, { message: 'expected a real calendar day' });
 
 const FILTER_SCHEMA = z
   .object({

@@ -13,7 +13,7 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   { key: 'itemInSession', column: 'item_in_session', kind: 'integer' },
   { key: 'lastName', column: 'last_name', kind: 'text' },
   { key: 'length', column: 'length', kind: 'double' },
-  { key: 'level', column: 'level', kind: 'text' },
+  { key: 'level', column: 'level', kind: 'level' },
   { key: 'location', column: 'location', kind: 'text' },
   { key: 'method', column: 'method', kind: 'text' },
   { key: 'page', column: 'page', kind: 'text' },
@@ -48,6 +48,7 @@ const KIND_TYPES: Record<FieldSpec['kind'], LogicalType> = {
   'required-epoch-ms': 'bigint',
   double: 'double',
   'user-id': 'integer',
+  level: 'text',
 };
 
 // Widths seen in the Million Song Dataset and eventsim output, with room to spare (Redshift sizes VARCHARs).

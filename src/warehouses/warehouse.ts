@@ -254,4 +254,6 @@ export interface StorageStageResult {
 export interface WarehouseOpenOptions {
   /** Refuse writes: `sparkify query` opens warehouses this way. */
   readonly readOnly?: boolean;
+  /** Open only a warehouse that is already there (`sparkify check`): a DuckDB file is never created. */
+  readonly existing?: boolean;
 }

@@ -109,7 +109,25 @@ describe('sparkify run with no source', () => {
     expect(stdout).toContain('Run 1 (incremental) loaded the bundled sample into duckdb:sparkify.duckdb');
     expect(stdout).toMatch(/songplays\s+2126/);
     expect(stdout).toContain('songplays matched to a song: 759 of 2,126');
-    expect(stdout).toContain('Next: sparkify query');
+    expect(stdout).toContain('Next: sparkify query "select * from songplays limit 5", or');
     expect(existsSync(join(cwd, 'sparkify.duckdb'))).toBe(true);
+  });
+
+  it('into another warehouse: the hint names it, and following the hint works; an empty result keeps its column names', () => {
+    const cwd = tempFolder();
+    const { status, stdout } = sparkify(['run', '--warehouse', 'duckdb:other.duckdb'], cwd);
+    expect(status).toBe(0);
+    expect(stdout).toContain('Next: sparkify query "select * from songplays limit 5" --warehouse duckdb:other.duckdb, or');
+    const followed = sparkify(['query', 'select song_id, title from songs where 1 = 0', '--warehouse', 'duckdb:other.duckdb'], cwd);
+    expect(followed.status).toBe(0);
+    expect(followed.stdout).toBe('song_id  title\n-------  -----\n(0 rows)\n');
+  });
+
+  it('check on a DuckDB file that does not exist says to run first, and creates no file', () => {
+    const cwd = tempFolder();
+    const { status, stderr } = sparkify(['check', '--warehouse', 'duckdb:missing.duckdb'], cwd);
+    expect(status).not.toBe(0);
+    expect(stderr.trim()).toBe('sparkify: No DuckDB warehouse at missing.duckdb: run `sparkify run` first to build it.');
+    expect(existsSync(join(cwd, 'missing.duckdb'))).toBe(false);
   });
 });

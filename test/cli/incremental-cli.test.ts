@@ -13,7 +13,19 @@ describe('incremental runs on the command line', () => {
   it('refuses a day that is not YYYY-MM-DD, and --from after --to, naming the flag', () => {
     const bad = sparkify(['run', '--source', TINY, '--from', '2018-11-1'], tempFolder());
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim()).toBe('sparkify: --from: expected a day as YYYY-MM-DD, got "2018-11-1"');
+    expect(bad.stderr.trim()).toBe('sparkify: --from: expected a real day as YYYY-MM-DD, got "2018-11-1"');
+    // A day the calendar does not have is refused too, not rolled over into the next month.
+    for (const [flag, day] of [['--from', '2018-11-31'], ['--to', '2018-02-29']]) {
+      const impossible = sparkify(['run', '--source', TINY, flag!, day!], tempFolder());
+      expect(impossible.status).toBe(2);
+      expect(impossible.stderr.trim()).toBe(`sparkify: ${flag}: expected a real day as YYYY-MM-DD, got "${day}"`);
+    }
+    // Days that hold no log file load nothing, and the summary says so.
+    const empty = sparkify(['run', '--source', TINY, '--from', '2019-01-01'], tempFolder());
+    expect(empty.status).toBe(0);
+    expect(empty.stdout).toContain(
+      'note: no log file of the source is dated from 2019-01-01 on (the date in its path, log_data/YYYY/MM/YYYY-MM-DD-events.json)',
+    );
     const reversed = sparkify(['run', '--source', TINY, '--from', '2018-11-03', '--to', '2018-11-01'], tempFolder());
     expect(reversed.status).toBe(2);
     expect(reversed.stderr).toContain('--from 2018-11-03 is after --to 2018-11-01');

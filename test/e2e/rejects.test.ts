@@ -79,6 +79,17 @@ for (const target of testWarehouses()) {
       expect(await snapshotStar(warehouse)).toEqual(before);
       // The failed run's rejects are still there to inspect.
       expect(await query('SELECT COUNT(*) AS n FROM load_errors', { options: { warehouse }, env: {} })).toEqual([{ n: 4 }]);
+      // Its record says what it read and rejected (19 records, 4 rejected), not zeros; the run before it,
+      // which published, has the publish among its stages.
+      const runs = await query('SELECT status, records_read, records_rejected, seconds FROM sparkify_runs ORDER BY run_id', {
+        options: { warehouse },
+        env: {},
+      });
+      expect(runs.map((row) => [row.status, row.records_read, row.records_rejected])).toEqual([
+        ['succeeded', 19, 4],
+        ['failed', 19, 4],
+      ]);
+      expect(Object.keys(JSON.parse(String(runs[0]!.seconds)))).toContain('publish');
     });
 
     it('keeps the previous tables when a clean source is replaced by a damaged one', async () => {

@@ -16,7 +16,7 @@ import { decodeUtf8, MAX_RECORD_BYTES, RECORD_TOO_LARGE_ERROR, Utf8ChunkDecoder 
 import { EVENT_FIELDS, STAGING_EVENTS } from '../../src/schema/staging-tables.js';
 import { tempFolder } from '../support/test-warehouses.js';
 
-const GOOD = '{"ts":1541106106796,"page":"Home","userId":"8"}';
+const GOOD = '{"ts":1541106106796,"page":"Home","userId":"8","level":"free"}';
 
 async function collect(records: AsyncIterable<RawRecord>): Promise<RawRecord[]> {
   const all: RawRecord[] = [];

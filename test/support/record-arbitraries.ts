@@ -75,7 +75,7 @@ const numberText: fc.Arbitrary<string> = fc.oneof(
       '-62135596800000',
     ),
   },
-  { weight: 1, arbitrary: fc.constantFrom('01', '1.', '.5', '+1', '1e', '--1', 'NaN', 'Infinity') },
+  { weight: 1, arbitrary: fc.constantFrom('01', '1.', '.5', '+1', '1e', '--1', 'NaN', 'Infinity', '1e400', '-1e400', '1E309') },
 );
 
 /** One JSON value's text, as bytes. */
@@ -112,6 +112,12 @@ function typicalValue(field: FieldSpec): fc.Arbitrary<Buffer> {
           fc.constant('""'),
           fc.nat(10_000).map(String),
         ),
+      );
+    case 'level':
+      // Mostly the two levels; now and then one the checks would refuse, or one written with an escape.
+      return fc.oneof(
+        { weight: 20, arbitrary: text(fc.constantFrom('"free"', '"paid"')) },
+        { weight: 1, arbitrary: text(fc.constantFrom('"PAID"', 'null', '"fr\\u0065e"', '""')) },
       );
   }
 }

@@ -10,7 +10,9 @@ import { handleInterrupts } from '../interrupt-handler.js';
 export function createTablesCommand(): Command {
   return withWaitOption(
     withWarehouseOptions(
-      new Command('create-tables').description('drop and create the staging tables, load_errors and the star tables (destroys their data)'),
+      new Command('create-tables').description(
+        'drop and create every table: staging, load_errors, the star tables, the ledger and the runs (destroys their data; one transaction)',
+      ),
     ),
   ).action(async (options: Record<string, unknown>) => {
     const settings = settingsFromOptions(options);

@@ -10,6 +10,7 @@ import { settingsFromOptions, withLoadOptions } from '../common-options.js';
 export function planCommand(): Command {
   return withLoadOptions(
     new Command('plan').description('print the SQL a run would execute on the warehouse, in order, without connecting (--json: as a list)'),
+    'print the steps as a JSON list of { stage, sql } (notes go to stderr)',
   ).action(async (options: Record<string, unknown>) => {
     const settings = settingsFromOptions(options);
     const steps = await planRun(settings);

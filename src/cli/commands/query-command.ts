@@ -2,7 +2,7 @@
  * `sparkify query "<sql>"`: a read-only query, printed as a table or as JSON.
  */
 import { Command } from 'commander';
-import { query } from '../../pipeline/query.js';
+import { queryWithColumns } from '../../pipeline/query.js';
 import { settingsFromOptions, withWarehouseOptions } from '../common-options.js';
 import { formatTable } from '../text-table.js';
 
@@ -14,11 +14,11 @@ export function queryCommand(): Command {
       .argument('<sql>', 'the query, for example "select * from songplays limit 5"')
       .option('--json', 'print a JSON array of row objects (timestamps as ISO strings)'),
   ).action(async (sql: string, options: Record<string, unknown>) => {
-    const rows = await query(sql, { settings: settingsFromOptions(options) });
+    const { columns, rows } = await queryWithColumns(sql, { settings: settingsFromOptions(options) });
     if (options.json === true) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
-    process.stdout.write(`${formatTable(rows)}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
+    process.stdout.write(`${formatTable(rows, columns)}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`);
   });
 }

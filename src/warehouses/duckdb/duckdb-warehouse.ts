@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { cleanUpAfter, QueryError, WarehouseError } from '../../errors.js';
+import { cleanUpAfter, firstLineOf, QueryError, WarehouseError } from '../../errors.js';
 import type { TableSpec } from '../../schema/table-spec.js';
 import type {
   ParquetFileLoad,
@@ -51,7 +51,7 @@ const INTERRUPT_REPEAT_MS = 20;
 
 /** Opens (creating if needed) the DuckDB database at `options.path`. */
 export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
-  if (options.readOnly && options.path !== ':memory:' && !existsSync(options.path)) {
+  if ((options.readOnly || options.existing) && options.path !== ':memory:' && !existsSync(options.path)) {
     throw new WarehouseError(`No DuckDB warehouse at ${options.path}: run \`sparkify run\` first to build it.`);
   }
   const settings: Record<string, string> = {
@@ -124,7 +124,7 @@ class DuckDbWarehouse implements Warehouse {
       );
     } catch (error) {
       if (error instanceof QueryError) throw error;
-      throw new QueryError(`Query failed: ${oneLine(error)}`, { cause: error });
+      throw new QueryError(`Query failed: ${firstLineOf(error)}`, { cause: error });
     }
     return { columns: reader.columnNames(), rows: reader.getRowsJS() };
   }
@@ -222,9 +222,4 @@ class DuckDbWarehouse implements Warehouse {
     this.connection.closeSync();
     this.instance.closeSync();
   }
-}
-
-/** DuckDB's message on one line (its errors often carry a LINE marker and a caret line). */
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
