@@ -27,6 +27,8 @@ export interface Settings {
   readonly logJsonPath: string;
   /** True when no source was configured and the bundled sample is used. */
   readonly bundledSample: boolean;
+  /** What named the song and log locations (`option --source`, `[SPARKIFY] SOURCE in dwh.cfg`), for errors. */
+  readonly dataOrigins?: { readonly songData: string; readonly logData: string };
   readonly maxErrors: number;
   readonly iamRole?: string;
   readonly s3: S3Settings;
@@ -176,20 +178,23 @@ function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cw
 function resolveDataPaths(
   layers: readonly SettingLayer[],
   redshift: boolean,
-): Pick<Settings, 'songData' | 'logData' | 'logJsonPath' | 'bundledSample'> {
+): Pick<Settings, 'songData' | 'logData' | 'logJsonPath' | 'bundledSample' | 'dataOrigins'> {
   const fromLayer = (layer: SettingLayer, key: 'songData' | 'logData' | 'logJsonPath', folder: string) =>
     layer[key] ?? (layer.source ? { ...layer.source, value: joinLocation(layer.source.value, folder) } : undefined);
   // A placeholder is an error where the run reads it: the data always, the JSONPaths file only on Redshift.
-  const first = (key: 'songData' | 'logData' | 'logJsonPath', folder: string, needed = true) => {
+  const firstSetting = (key: 'songData' | 'logData' | 'logJsonPath', folder: string, needed = true) => {
     for (const layer of layers) {
       const setting = fromLayer(layer, key, folder);
       if (setting?.unusable && !needed) return undefined;
-      if (setting) return usable(setting)!.value;
+      if (setting) return usable(setting)!;
     }
     return undefined;
   };
-  const songData = first('songData', 'song_data');
-  const logData = first('logData', 'log_data');
+  const first = (key: 'songData' | 'logData' | 'logJsonPath', folder: string, needed = true) => firstSetting(key, folder, needed)?.value;
+  const songSetting = firstSetting('songData', 'song_data');
+  const logSetting = firstSetting('logData', 'log_data');
+  const songData = songSetting?.value;
+  const logData = logSetting?.value;
   if (songData === undefined && logData === undefined) {
     return {
       songData: joinLocation(BUNDLED_SAMPLE, 'song_data'),
@@ -203,7 +208,13 @@ function resolveDataPaths(
     throw new ConfigError(`No location for the ${missing}: give --source, or both --song-data and --log-data`);
   }
   const logJsonPath = first('logJsonPath', 'log_json_path.json', redshift) ?? joinLocation(parentLocation(logData), 'log_json_path.json');
-  return { songData, logData, logJsonPath, bundledSample: false };
+  return {
+    songData,
+    logData,
+    logJsonPath,
+    bundledSample: false,
+    dataOrigins: { songData: songSetting!.origin, logData: logSetting!.origin },
+  };
 }
 
 /** `base/child` for folders and S3 URIs alike. */

@@ -68,8 +68,9 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     }
     const outcome = await options.reader.read(filters);
     if (!outcome.data) {
-      // Nothing read yet (the first read meets a running load): a page that says so and tries again.
-      return c.html(messagePage('The warehouse is busy', `${outcome.stale ?? ''} This page refreshes in a few seconds.`, 3), 200);
+      // Nothing read yet (the first read meets a running load, or there is no warehouse yet): a page that
+      // says why and tries again.
+      return c.html(messagePage('No figures to show yet', `${outcome.stale ?? ''} This page refreshes in a few seconds.`, 3), 200);
     }
     return c.html(renderReportPage(outcome.data, { mode: 'dashboard', notice: outcome.stale }));
   });

@@ -85,5 +85,6 @@ export function createReportReader(options: ReportReaderOptions): ReportReader {
 
 function fallback(data: ReportData | undefined, reason: string): ReadOutcome {
   const when = data ? ` Showing the figures read at ${data.generatedAt}.` : '';
-  return { data: data ?? null, stale: `Could not read fresh figures: ${reason}.${when}` };
+  // The reason may end a sentence of its own (the warehouse's errors do): one period, not two.
+  return { data: data ?? null, stale: `Could not read fresh figures: ${reason.replace(/\.+$/, '')}.${when}` };
 }

@@ -13,6 +13,7 @@ import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } 
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
 import { openLocation } from '../sources/open-location.js';
+import { sourceFor } from '../sources/source-registry.js';
 import type { DataLocation } from '../sources/source.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } from '../warehouses/warehouse.js';
@@ -71,6 +72,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
   if (options.fullRefresh && options.backfill)
     throw new ConfigError('--full-refresh reloads every day already: give it or --from/--to, not both');
   const mode: RunMode = options.fullRefresh ? 'full-refresh' : options.backfill ? 'backfill' : 'incremental';
+  assertSourcesReadable(settings);
   const notes = [...settings.notes];
   const startedAt = new Date();
   const started = performance.now();
@@ -227,6 +229,19 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       peakMemoryMB: Math.round(process.resourceUsage().maxRSS / 1024),
       notes,
     };
+  }
+}
+
+// A local folder that is not there is a configuration error (exit 2) naming what named it, found before the
+// warehouse is opened: no DuckDB file is created and no failed run recorded for a mistyped path.
+function assertSourcesReadable(settings: Settings): void {
+  const locations = [
+    [settings.songData, settings.dataOrigins?.songData ?? 'the song data'],
+    [settings.logData, settings.dataOrigins?.logData ?? 'the log data'],
+  ] as const;
+  for (const [location, origin] of locations) {
+    const problem = sourceFor(location).unreadable?.(location);
+    if (problem) throw new ConfigError(`${origin}: ${problem}`);
   }
 }
 

@@ -69,4 +69,9 @@ export interface SourceDescriptor {
   matches(location: string): boolean;
   /** Opens `location` for listing and reading. */
   open(location: string, settings: SourceSettings): Promise<DataLocation>;
+  /**
+   * Why `location` cannot be read, when that is known at once without the network (a local folder that is
+   * not there), so a run can refuse it before it opens the warehouse; undefined otherwise.
+   */
+  unreadable?(location: string): string | undefined;
 }

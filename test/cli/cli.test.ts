@@ -69,10 +69,16 @@ describe('sparkify CLI', () => {
     expect(stderr).toBe('sparkify: --max-errors: expected a whole number >= 0, got "many"\n');
   });
 
-  it('names a missing source folder', () => {
-    const { status, stderr } = sparkify(['run', '--source', '/nowhere'], tempFolder());
-    expect(status).toBe(1);
-    expect(stderr).toBe('sparkify: Source folder /nowhere/song_data does not exist\n');
+  it('names a missing source folder and what named it, before creating any warehouse', () => {
+    const cwd = tempFolder();
+    const { status, stderr } = sparkify(['run', '--source', '/nowhere'], cwd);
+    expect(status).toBe(2);
+    expect(stderr).toBe('sparkify: --source: the folder /nowhere/song_data does not exist\n');
+    writeFileSync(join(cwd, 'k.cfg'), '[SPARKIFY]\nSOURCE=/nowhere\n');
+    const configured = sparkify(['run', '--config', 'k.cfg'], cwd);
+    expect(configured.status).toBe(2);
+    expect(configured.stderr).toBe(`sparkify: ${join(cwd, 'k.cfg')} [SPARKIFY] SOURCE: the folder /nowhere/song_data does not exist\n`);
+    expect(existsSync(join(cwd, 'sparkify.duckdb'))).toBe(false);
   });
 
   it('reads settings from SPARKIFY_* variables and dwh.cfg', () => {

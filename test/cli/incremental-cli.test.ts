@@ -15,7 +15,10 @@ describe('incremental runs on the command line', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim()).toBe('sparkify: --from: expected a real day as YYYY-MM-DD, got "2018-11-1"');
     // A day the calendar does not have is refused too, not rolled over into the next month.
-    for (const [flag, day] of [['--from', '2018-11-31'], ['--to', '2018-02-29']]) {
+    for (const [flag, day] of [
+      ['--from', '2018-11-31'],
+      ['--to', '2018-02-29'],
+    ]) {
       const impossible = sparkify(['run', '--source', TINY, flag!, day!], tempFolder());
       expect(impossible.status).toBe(2);
       expect(impossible.stderr.trim()).toBe(`sparkify: ${flag}: expected a real day as YYYY-MM-DD, got "${day}"`);

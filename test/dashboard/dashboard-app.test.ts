@@ -125,8 +125,26 @@ describe('the dashboard over DuckDB', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set([200]));
     // Every page shows figures: fresh ones, or the last good ones with a notice; never an error page.
-    for (const body of bodies) expect(body).toMatch(/data-testid="plays">6<|The warehouse is busy/);
+    for (const body of bodies) expect(body).toMatch(/data-testid="plays">6<|No figures to show yet/);
     const after = await send(running.url);
     expect(after.body).toMatch(/data-testid="plays">6</);
   }, 120_000);
+});
+
+describe('the dashboard before any run', () => {
+  it('says there are no figures yet and why, in one sentence, and keeps trying', async () => {
+    const missing = `${tempFolder()}/none.duckdb`;
+    const early = await dashboard({ settings: loadSettings({ options: { warehouse: `duckdb:${missing}` }, env: {} }), port: 0 });
+    try {
+      const page = await send(early.url);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<title>No figures to show yet</title>');
+      expect(page.body).toContain(
+        `Could not read fresh figures: No DuckDB warehouse at ${missing}: run \`sparkify run\` first to build it. This page`,
+      );
+      expect(page.body).toContain('<meta http-equiv="refresh" content="3">');
+    } finally {
+      await early.close();
+    }
+  });
 });
