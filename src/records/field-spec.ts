@@ -22,6 +22,12 @@ export interface FieldSpec {
   readonly key: string;
   readonly column: string;
   readonly kind: FieldKind;
+  /**
+   * For text kinds: the most UTF-8 bytes a value may have, the column's width on Redshift (a VARCHAR of
+   * bytes). A longer value is rejected on every warehouse, so they all stage the same records, and one
+   * long title never fails a whole Redshift COPY.
+   */
+  readonly maxBytes?: number;
 }
 
 const INT32_MAX = 2_147_483_647;
@@ -51,15 +57,16 @@ export function convertField(
   kind: FieldKind,
   value: unknown,
   written?: () => string | undefined,
+  maxBytes?: number,
 ): { value: StagingValue } | { error: string } {
   switch (kind) {
     case 'text':
       if (value === null || value === undefined) return { value: null };
-      return checkText(asText(value, written), `expected a string, number, boolean or null, got ${describe(value)}`);
+      return checkText(asText(value, written), `expected a string, number, boolean or null, got ${describe(value)}`, maxBytes);
     case 'required-text': {
       const text = value === null || value === undefined ? undefined : asText(value, written);
       if (text === undefined || text === '') return { error: `expected a non-empty string, got ${describe(value)}` };
-      return checkText(text, '');
+      return checkText(text, '', maxBytes);
     }
     case 'integer': {
       if (value === null || value === undefined) return { value: null };
@@ -108,9 +115,15 @@ function asText(value: unknown, written: (() => string | undefined) | undefined)
   return undefined;
 }
 
-function checkText(text: string | undefined, wrongType: string): { value: StagingValue } | { error: string } {
+function checkText(text: string | undefined, wrongType: string, maxBytes?: number): { value: StagingValue } | { error: string } {
   if (text === undefined) return { error: wrongType };
   if (text.includes('\u0000')) return { error: NUL_ERROR };
+  // Most values are far shorter: their length in UTF-16 units, at most 3 bytes each, settles it uncounted.
+  if (maxBytes !== undefined && text.length * 3 > maxBytes) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > maxBytes)
+      return { error: `expected text of at most ${maxBytes} bytes (the column's width on Redshift), got ${bytes} bytes` };
+  }
   const surrogate = unpairedSurrogateError(text);
   return surrogate ? { error: surrogate } : { value: text };
 }

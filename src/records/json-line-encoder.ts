@@ -82,6 +82,8 @@ export class JsonLineEncoder {
   private readonly flags: Uint8Array;
   private readonly start: Int32Array;
   private readonly end: Int32Array;
+  // The most bytes a text field may hold as written (its width, or no limit).
+  private readonly maxBytes: Int32Array;
   // Where a number's integer digits end.
   private readonly integerEnd: Int32Array;
   // Keys mostly come in the same order on every line: the search starts after the last key found.
@@ -94,6 +96,7 @@ export class JsonLineEncoder {
     this.flags = new Uint8Array(fields.length);
     this.start = new Int32Array(fields.length);
     this.end = new Int32Array(fields.length);
+    this.maxBytes = Int32Array.from(fields, (field) => field.maxBytes ?? 0x7fffffff);
     this.integerEnd = new Int32Array(fields.length);
   }
 
@@ -256,13 +259,11 @@ export class JsonLineEncoder {
       switch (this.kinds[i]) {
         case TEXT:
           if (absent) out.null(i);
-          else if (type !== STRING) this.written(b, i, out);
-          else if (!this.text(b, i, out)) return false;
+          else if (type !== STRING ? !this.written(b, i, out) : !this.text(b, i, out)) return false;
           break;
         case REQUIRED_TEXT:
           if (absent) return false;
-          else if (type !== STRING) this.written(b, i, out);
-          else if (this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
+          else if (type !== STRING ? !this.written(b, i, out) : this.end[i] === this.start[i] || !this.text(b, i, out)) return false;
           break;
         case INTEGER:
           if (absent) out.null(i);
@@ -294,9 +295,15 @@ export class JsonLineEncoder {
     return true;
   }
 
+  /**
+   * A string within its field's width. Escapes only shorten text (`\u00e9`, six bytes, is two), so the
+   * bytes as written bound the value's; a value written longer than the width goes to parseRecord, which
+   * counts exactly.
+   */
   private text(b: Buffer, i: number, out: StagingRowSink): boolean {
     const start = this.start[i]!;
     const end = this.end[i]!;
+    if (end - start > this.maxBytes[i]!) return false;
     const flags = this.flags[i]!;
     // Valid UTF-8: checked in scan.
     out.jsonText(i, b, start, end, (flags & ESCAPED) !== 0);
@@ -304,8 +311,10 @@ export class JsonLineEncoder {
   }
 
   /** A number or boolean in a text field: its text exactly as written (`112.0` stays `112.0`), plain ASCII. */
-  private written(b: Buffer, i: number, out: StagingRowSink): void {
+  private written(b: Buffer, i: number, out: StagingRowSink): boolean {
+    if (this.end[i]! - this.start[i]! > this.maxBytes[i]!) return false;
     out.jsonText(i, b, this.start[i]!, this.end[i]!, false);
+    return true;
   }
 
   /** A plain integer of at most `maxDigits` digits (a zero fraction allowed), written as int32 or int64. */

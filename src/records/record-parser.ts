@@ -34,7 +34,7 @@ export function parseRecord(record: RawRecord, fields: readonly FieldSpec[]): Pa
     const asText = field.kind === 'text' || field.kind === 'required-text';
     const written =
       typeof value === 'number' && (asText || !Number.isFinite(value)) ? () => memberValueText(record.text, field.key) : undefined;
-    const converted = convertField(field.kind, value, written);
+    const converted = convertField(field.kind, value, written, field.maxBytes);
     if ('error' in converted) return reject(record, `field "${field.key}": ${converted.error}`);
     row[i] = converted.value;
   }

@@ -4,8 +4,31 @@
 import type { FieldSpec } from '../records/field-spec.js';
 import type { ColumnSpec, LogicalType, TableSpec } from './table-spec.js';
 
+// Widths seen in the Million Song Dataset and eventsim output, with room to spare (Redshift sizes VARCHARs).
+const TEXT_WIDTHS: Record<string, number> = {
+  artist: 512,
+  song: 512,
+  artist_name: 512,
+  title: 512,
+  artist_location: 512,
+  location: 256,
+  user_agent: 512,
+  artist_id: 32,
+  song_id: 32,
+};
+// Text wider than these is rejected on every warehouse (see `FieldSpec.maxBytes`).
+const DEFAULT_TEXT_WIDTH = 64;
+const TEXT_KINDS: ReadonlySet<FieldSpec['kind']> = new Set(['text', 'required-text', 'level']);
+
+/** `fields` with the width of each text field. */
+function sized(fields: readonly FieldSpec[]): readonly FieldSpec[] {
+  return fields.map((field) =>
+    TEXT_KINDS.has(field.kind) ? { ...field, maxBytes: TEXT_WIDTHS[field.column] ?? DEFAULT_TEXT_WIDTH } : field,
+  );
+}
+
 /** The 18 log fields, in the order of `log_json_path.json`. */
-export const EVENT_FIELDS: readonly FieldSpec[] = [
+export const EVENT_FIELDS: readonly FieldSpec[] = sized([
   { key: 'artist', column: 'artist', kind: 'text' },
   { key: 'auth', column: 'auth', kind: 'text' },
   { key: 'firstName', column: 'first_name', kind: 'text' },
@@ -24,10 +47,10 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   { key: 'ts', column: 'ts', kind: 'required-epoch-ms' },
   { key: 'userAgent', column: 'user_agent', kind: 'text' },
   { key: 'userId', column: 'user_id', kind: 'user-id' },
-];
+]);
 
 /** The 10 song fields. */
-export const SONG_FIELDS: readonly FieldSpec[] = [
+export const SONG_FIELDS: readonly FieldSpec[] = sized([
   { key: 'num_songs', column: 'num_songs', kind: 'integer' },
   { key: 'artist_id', column: 'artist_id', kind: 'required-text' },
   { key: 'artist_latitude', column: 'artist_latitude', kind: 'double' },
@@ -38,7 +61,7 @@ export const SONG_FIELDS: readonly FieldSpec[] = [
   { key: 'title', column: 'title', kind: 'text' },
   { key: 'duration', column: 'duration', kind: 'double' },
   { key: 'year', column: 'year', kind: 'integer' },
-];
+]);
 
 const KIND_TYPES: Record<FieldSpec['kind'], LogicalType> = {
   text: 'text',
@@ -49,19 +72,6 @@ const KIND_TYPES: Record<FieldSpec['kind'], LogicalType> = {
   double: 'double',
   'user-id': 'integer',
   level: 'text',
-};
-
-// Widths seen in the Million Song Dataset and eventsim output, with room to spare (Redshift sizes VARCHARs).
-const TEXT_WIDTHS: Record<string, number> = {
-  artist: 512,
-  song: 512,
-  artist_name: 512,
-  title: 512,
-  artist_location: 512,
-  location: 256,
-  user_agent: 512,
-  artist_id: 32,
-  song_id: 32,
 };
 
 /** Columns that say where a staged record came from: file path or `s3://bucket/key`, and 1-based line. */
@@ -75,7 +85,7 @@ function stagingColumns(fields: readonly FieldSpec[]): ColumnSpec[] {
     ...fields.map((field) => ({
       name: field.column,
       type: KIND_TYPES[field.kind],
-      maxLength: KIND_TYPES[field.kind] === 'text' ? (TEXT_WIDTHS[field.column] ?? 64) : undefined,
+      maxLength: field.maxBytes,
     })),
     ...ORIGIN_COLUMNS,
   ];

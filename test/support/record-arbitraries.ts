@@ -84,6 +84,13 @@ export const jsonValue: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 6, arbitrary: numberText.map((text) => Buffer.from(text)) },
   { weight: 2, arbitrary: numberText.map((text) => Buffer.from(`"${text}"`)) },
   { weight: 1, arbitrary: fc.constantFrom('"123456789"', '"1234567890"', '""', '"-1"', '"007"').map((text) => Buffer.from(text)) },
+  // Around the 64-byte width of most text columns: as written, and with escapes that make the value shorter.
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 60, max: 70 }), fc.constantFrom('x', 'é', '\\u00e9', '\\n'))
+      .map(([count, unit]) => Buffer.from(`"${unit.repeat(count)}"`)),
+  },
   { weight: 2, arbitrary: fc.constantFrom('null', 'true', 'false').map((text) => Buffer.from(text)) },
   { weight: 1, arbitrary: fc.constantFrom('[]', '{}', '[1,"a"]', '{"a":{"b":[null]}}', 'nul', 'tru').map((text) => Buffer.from(text)) },
 );
