@@ -102,5 +102,6 @@ function formatBytes(bytes: number): string {
 function warehouseOption(warehouse: string): string {
   if (warehouse === DEFAULT_WAREHOUSE) return '';
   if (!warehouse.startsWith('duckdb:')) return ' --warehouse <the same warehouse>';
-  return /[\s"'$`\\]/.test(warehouse) ? ` --warehouse '${warehouse.replaceAll("'", "'\\''")}'` : ` --warehouse ${warehouse}`;
+  // Quoted for the shell unless every character is one no shell treats specially.
+  return /^[\w./:@%+=,-]+$/.test(warehouse) ? ` --warehouse ${warehouse}` : ` --warehouse '${warehouse.replaceAll("'", "'\\''")}'`;
 }

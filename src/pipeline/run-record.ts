@@ -39,18 +39,34 @@ export async function nextRunId(warehouse: Warehouse): Promise<number> {
 }
 
 /** The latest run that published something (succeeded): for "nothing new since run N", and its match mode. */
-export async function latestPublishingRun(warehouse: Warehouse): Promise<{ runId: number; finishedAt: Date; match?: string } | undefined> {
+export async function latestPublishingRun(warehouse: Warehouse): Promise<PublishingRun | undefined> {
   const [row] = await warehouse.query(
     `SELECT run_id, finished_at, settings FROM ${SPARKIFY_RUNS.name} WHERE status = 'succeeded' ORDER BY run_id DESC LIMIT 1`,
   );
   if (!row) return undefined;
-  let match: string | undefined;
+  let recorded: { match?: string; recordRules?: number } = {};
   try {
-    match = (JSON.parse(String(row.settings)) as { match?: string }).match;
+    recorded = JSON.parse(String(row.settings)) as typeof recorded;
   } catch {
-    // A settings column that is not JSON says nothing about the match mode.
+    // A settings column that is not JSON says nothing about the match mode or the rules.
   }
-  return { runId: Number(row.run_id), finishedAt: new Date(row.finished_at as string | Date), ...(match ? { match } : {}) };
+  return {
+    runId: Number(row.run_id),
+    finishedAt: new Date(row.finished_at as string | Date),
+    ...(recorded.match ? { match: recorded.match } : {}),
+    // Runs before the rules had a version recorded none: version 1.
+    recordRules: typeof recorded.recordRules === 'number' ? recorded.recordRules : 1,
+  };
+}
+
+/** The latest run that published: when, and the settings that decide whether the next one must reload all. */
+export interface PublishingRun {
+  readonly runId: number;
+  readonly finishedAt: Date;
+  /** Its `--match` mode, when recorded. */
+  readonly match?: string;
+  /** The `RECORD_RULES_VERSION` its records were staged under. */
+  readonly recordRules: number;
 }
 
 /** The INSERT of a run's row. */

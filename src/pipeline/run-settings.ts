@@ -3,6 +3,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Settings } from '../config/settings.js';
+import { RECORD_RULES_VERSION } from '../records/field-spec.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 
 /** The settings as the runs table keeps them: the warehouse without its password, no credentials at all. */
@@ -14,6 +15,7 @@ export function maskedSettings(settings: Settings): Record<string, unknown> {
     bundledSample: settings.bundledSample,
     maxErrors: settings.maxErrors,
     match: settings.match,
+    recordRules: RECORD_RULES_VERSION,
     iamRole: settings.iamRole,
     s3: { region: settings.s3.region, endpoint: settings.s3.endpoint, noSignRequest: settings.s3.noSignRequest },
     configFile: settings.configFile,

@@ -12,6 +12,7 @@ import { cleanUpAfter, ConfigError, type InterruptOutcomes, TooManyRejectsError 
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
+import { RECORD_RULES_VERSION } from '../records/field-spec.js';
 import { openLocation } from '../sources/open-location.js';
 import { sourceFor } from '../sources/source-registry.js';
 import type { DataLocation } from '../sources/source.js';
@@ -137,6 +138,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (options.backfill && totalFiles(loaded.events.files) === 0) notes.push(noLogFileNote(options.backfill));
+      if (loaded.note) notes.push(loaded.note);
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
         throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
@@ -296,6 +298,8 @@ interface LoadedBatch {
   readonly full: boolean;
   /** Staged loading: what every COPY of the run read and what was uploaded. */
   readonly staging?: RunSummary['staging'];
+  /** Why the run read everything when it was not asked to, for the summary. */
+  readonly note?: string;
 }
 
 /** How the batch's rows enter the warehouse: its own intake and row writers, or staged loads. */
@@ -380,10 +384,12 @@ async function stageBatchThrough(
   const songLedger = await readLedger(warehouse, 'songs');
   const eventLedger = await readLedger(warehouse, 'events');
   // The first load (an empty ledger) publishes as a full refresh does: the same tables, built faster. So does
-  // a change of --match, since every play may then find another song.
+  // a change of --match, since every play may then find another song, and a change of the record checks
+  // (an upgrade of sparkify), since the files loaded before were checked by other rules.
   const previous = await latestPublishingRun(warehouse);
   const matchChanged = previous !== undefined && (previous.match ?? 'exact') !== settings.match;
-  const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged;
+  const rulesChanged = previous !== undefined && previous.recordRules !== RECORD_RULES_VERSION;
+  const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged || rulesChanged;
   const songLocation = await openLocation(settings.songData, settings.s3);
   const eventLocation = await openLocation(settings.logData, settings.s3);
   const files = await loads.openWriter(BATCH_FILES);
@@ -413,7 +419,20 @@ async function stageBatchThrough(
   await files.finish();
   await rejects.finish();
   const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
-  return { songs, events, full, nothingNew: loadedFiles === 0 && !full, ...(tally ? { staging: tally.total() } : {}) };
+  return {
+    songs,
+    events,
+    full,
+    nothingNew: loadedFiles === 0 && !full,
+    ...(tally ? { staging: tally.total() } : {}),
+    ...(rulesChanged && previous && options.fullRefresh !== true
+      ? {
+          note:
+            `every file was read again: the record checks changed since run ${previous.runId} (rules ${previous.recordRules}, now ` +
+            `${RECORD_RULES_VERSION}), so the tables are those of a full refresh under today's rules`,
+        }
+      : {}),
+  };
 }
 
 function summarise(
