@@ -86,7 +86,7 @@ export function convertField(
     case 'epoch-ms':
     case 'required-epoch-ms': {
       if (value === null || value === undefined) {
-        return kind === 'epoch-ms' ? { value: null } : { error: 'expected epoch milliseconds, got null' };
+        return kind === 'epoch-ms' ? { value: null } : { error: `expected epoch milliseconds, got ${describe(value)}` };
       }
       const number = asNumber(value);
       if (number === undefined || !Number.isSafeInteger(number))
