@@ -141,8 +141,10 @@ export function recordBytes(fields: readonly FieldSpec[]): fc.Arbitrary<Buffer> 
     ...fields.map((field) =>
       fc
         .oneof(
-          // About a third of the records have only plausible values: (60/64)^18 for the 18 log fields.
-          { weight: 60, arbitrary: typicalValue(field) },
+          // About half the records have only plausible values ((120/124)^18 for the 18 log fields), so the fast
+          // path takes well over the tests' floor of a fifth: 25-30% of the event records over six seeds. With a
+          // weight of 60 it took 17-23% once `level` accepted only free and paid, and the floor failed by chance.
+          { weight: 120, arbitrary: typicalValue(field) },
           { weight: 3, arbitrary: jsonValue },
           { weight: 1, arbitrary: fc.constant(undefined) },
         )
