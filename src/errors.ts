@@ -46,12 +46,16 @@ export class TooManyRejectsError extends SparkifyError {
  * the published tables failing. `report` holds every check's result.
  */
 export class QualityCheckError extends SparkifyError {
-  constructor(readonly report: CheckReport) {
+  /** `hint`: what the run knows that may explain the failure, said after it. */
+  constructor(
+    readonly report: CheckReport,
+    hint?: string,
+  ) {
     const where =
       report.phase === 'gate' ? 'nothing was published, the star tables were left as they were' : 'the published tables fail them';
     // Only a failed check has failing rows; one that errored (its SQL failed) has none to keep.
     const kept = report.results.some((result) => result.status === 'failed') ? ' Failing rows are kept in the check_failures table.' : '';
-    super(`Quality checks failed (${where}): ${blockingReason(report)}.${kept}`);
+    super(`Quality checks failed (${where}): ${blockingReason(report)}.${kept}${hint ? ` ${hint}.` : ''}`);
   }
 }
 

@@ -10,6 +10,7 @@ import type { DataLocation, SourceObject } from '../sources/source.js';
 import { SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import type { StagingRow } from '../records/record-types.js';
 import type { TableWriter, Warehouse } from '../warehouses/warehouse.js';
+import type { SharedFileNames } from './shared-file-names.js';
 
 /** How many files of one dataset fall in each class. */
 export interface FileCounts {
@@ -36,6 +37,8 @@ export interface SelectionOptions {
   readonly everything: boolean;
   /** For event files: only these days, reloaded even when unchanged. */
   readonly backfill?: Backfill;
+  /** For event files: told every listed and removed file, to find names shared (`shared-file-names.ts`). */
+  readonly names?: SharedFileNames;
 }
 
 /** A location limited to the files to load, and the counts it keeps while it is listed. */
@@ -107,6 +110,7 @@ export function selectFiles(
       ledger.delete(object.uri);
       if (known === undefined && location.localFiles) {
         counts.new += 1;
+        options.names?.listed(object.uri, true);
         awaiting.set(object.uri, object);
         if (pending.length >= LEDGER_BATCH) await writePending();
         yield object;
@@ -117,14 +121,23 @@ export function selectFiles(
       else if (known !== token) counts.changed += 1;
       else {
         counts.unchanged += 1;
-        if (!options.everything && !options.backfill) continue;
+        if (!options.everything && !options.backfill) {
+          options.names?.listed(object.uri, false);
+          continue;
+        }
       }
+      options.names?.listed(object.uri, true);
       pending.push(row(object.uri, object.size, token));
       if (pending.length >= LEDGER_BATCH) await writePending();
       yield object;
     }
     // What the ledger still holds was not listed: removed from the source (within the backfill's days).
-    for (const uri of ledger.keys()) if (inRange(uri)) counts.removed += 1;
+    // A full refresh drops their records, so only an incremental run keeps them beside a file of their name.
+    for (const uri of ledger.keys()) {
+      if (!inRange(uri)) continue;
+      counts.removed += 1;
+      if (!options.everything) options.names?.removed(uri);
+    }
     ledger.clear();
   }
   // Writes the rows complete so far (not the awaiting ones: their workers may still be reading them).

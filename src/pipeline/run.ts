@@ -8,7 +8,7 @@
  * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { cleanUpAfter, ConfigError, type InterruptOutcomes, TooManyRejectsError } from '../errors.js';
+import { cleanUpAfter, ConfigError, type InterruptOutcomes, QualityCheckError, TooManyRejectsError } from '../errors.js';
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
@@ -38,6 +38,7 @@ import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { assertReconciled } from './staging-reconciliation.js';
+import { SharedFileNames, sharedFileNamesNote } from './shared-file-names.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 import { countExactMatches } from './match-explanation.js';
 
@@ -139,6 +140,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (options.backfill && totalFiles(loaded.events.files) === 0) notes.push(noLogFileNote(options.backfill));
       if (loaded.note) notes.push(loaded.note);
+      if (loaded.sharedNames) notes.push(loaded.sharedNames);
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
         throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
@@ -207,6 +209,10 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
             },
           }),
         );
+      } catch (error) {
+        // The error is all a failed run prints: it carries why the keys may collide.
+        if (error instanceof QualityCheckError && loaded.sharedNames) throw new QualityCheckError(error.report, loaded.sharedNames);
+        throw error;
       } finally {
         // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
         if (gate) await keepFailures(warehouse, gate);
@@ -300,6 +306,8 @@ interface LoadedBatch {
   readonly staging?: RunSummary['staging'];
   /** Why the run read everything when it was not asked to, for the summary. */
   readonly note?: string;
+  /** Log files loaded that share a name with another (`shared-file-names.ts`), for the summary and errors. */
+  readonly sharedNames?: string;
 }
 
 /** How the batch's rows enter the warehouse: its own intake and row writers, or staged loads. */
@@ -396,12 +404,14 @@ async function stageBatchThrough(
   const rejects = await loads.openWriter(BATCH_ERRORS);
   let songs: DatasetSummary;
   let events: DatasetSummary;
+  const eventNames = new SharedFileNames();
   try {
     const songSelection = selectFiles(songLocation, songLedger, files, { dataset: 'songs', everything: full });
     const eventSelection = selectFiles(eventLocation, eventLedger, files, {
       dataset: 'events',
       everything: full,
       backfill: options.backfill,
+      names: eventNames,
     });
     // One dataset into its batch table: its files' ledger rows are complete once it is staged.
     const stageSelected = (selection: FileSelection, location: DataLocation, spec: DatasetSpec) =>
@@ -419,11 +429,13 @@ async function stageBatchThrough(
   await files.finish();
   await rejects.finish();
   const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
+  const sharedNames = sharedFileNamesNote(eventNames.found);
   return {
     songs,
     events,
     full,
     nothingNew: loadedFiles === 0 && !full,
+    ...(sharedNames ? { sharedNames } : {}),
     ...(tally ? { staging: tally.total() } : {}),
     ...(rulesChanged && previous && options.fullRefresh !== true
       ? {
