@@ -38,7 +38,7 @@ import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { assertReconciled } from './staging-reconciliation.js';
-import { SharedFileNames, sharedFileNamesNote } from './shared-file-names.js';
+import { type SharedFileName, SharedFileNames, sharedFileNamesNote } from './shared-file-names.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 import { countExactMatches } from './match-explanation.js';
 
@@ -140,7 +140,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       const rejected = loaded.songs.rejected + loaded.events.rejected;
       if (options.backfill && totalFiles(loaded.events.files) === 0) notes.push(noLogFileNote(options.backfill));
       if (loaded.note) notes.push(loaded.note);
-      if (loaded.sharedNames) notes.push(loaded.sharedNames);
+
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
         throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
@@ -187,6 +187,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         gate = checked;
       });
       let summary: RunSummary | undefined;
+      const { sharedNames } = loaded;
       try {
         await timed('publish', () =>
           publishStarSchema(warehouse, publishMode, {
@@ -194,6 +195,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
             // Write, audit, publish: a failing check throws here and the whole transaction rolls back.
             beforeCommit: async () => {
               await gateChecks();
+              if (sharedNames) notes.push(sharedFileNamesNote(sharedNames, 'published')!);
               const star = await measureStarSchema(warehouse);
               const exact = settings.match === 'exact' ? undefined : await countExactMatches(warehouse);
               summary = finish({
@@ -211,7 +213,9 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         );
       } catch (error) {
         // The error is all a failed run prints: it carries why the keys may collide.
-        if (error instanceof QualityCheckError && loaded.sharedNames) throw new QualityCheckError(error.report, loaded.sharedNames);
+        if (error instanceof QualityCheckError && sharedNames && failedKeyCheck(error)) {
+          throw new QualityCheckError(error.report, sharedFileNamesNote(sharedNames, 'refused'));
+        }
         throw error;
       } finally {
         // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
@@ -307,7 +311,7 @@ interface LoadedBatch {
   /** Why the run read everything when it was not asked to, for the summary. */
   readonly note?: string;
   /** Log files loaded that share a name with another (`shared-file-names.ts`), for the summary and errors. */
-  readonly sharedNames?: string;
+  readonly sharedNames?: readonly SharedFileName[];
 }
 
 /** How the batch's rows enter the warehouse: its own intake and row writers, or staged loads. */
@@ -429,7 +433,7 @@ async function stageBatchThrough(
   await files.finish();
   await rejects.finish();
   const loadedFiles = await countRows(warehouse, BATCH_FILES.name);
-  const sharedNames = sharedFileNamesNote(eventNames.found);
+  const sharedNames = eventNames.found.length > 0 ? eventNames.found : undefined;
   return {
     songs,
     events,
@@ -445,6 +449,11 @@ async function stageBatchThrough(
         }
       : {}),
   };
+}
+
+// The check that log files sharing a name fail, when they hold the same plays.
+function failedKeyCheck(error: QualityCheckError): boolean {
+  return error.report.results.some((result) => result.name === 'songplays_primary_key' && result.status === 'failed');
 }
 
 function summarise(
