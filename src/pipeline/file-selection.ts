@@ -35,6 +35,8 @@ export interface SelectionOptions {
   readonly dataset: 'songs' | 'events';
   /** Load every file, whatever the ledger says (a full refresh). */
   readonly everything: boolean;
+  /** With `everything`: the rebuild keeps the records of removed files (`PublishMode.keepRemoved`). */
+  readonly keepRemoved?: boolean;
   /** For event files: only these days, reloaded even when unchanged. */
   readonly backfill?: Backfill;
   /** For event files: told every listed and removed file, to find names shared (`shared-file-names.ts`). */
@@ -132,11 +134,11 @@ export function selectFiles(
       yield object;
     }
     // What the ledger still holds was not listed: removed from the source (within the backfill's days).
-    // A full refresh drops their records, so only an incremental run keeps them beside a file of their name.
+    // A full refresh drops their records; otherwise they stay beside any file of their name.
     for (const uri of ledger.keys()) {
       if (!inRange(uri)) continue;
       counts.removed += 1;
-      if (!options.everything) options.names?.removed(uri);
+      if (!options.everything || options.keepRemoved) options.names?.removed(uri);
     }
     ledger.clear();
   }

@@ -32,7 +32,15 @@ import {
   type FileSelection,
 } from './file-selection.js';
 import type { ProgressListener, StageName } from './progress.js';
-import { ledgerStatements, latestPublishingRun, nextRunId, runRecordStatement, type RunMode, type RunRecord } from './run-record.js';
+import {
+  ledgerStatements,
+  latestPublishingRun,
+  nextRunId,
+  type PublishingRun,
+  runRecordStatement,
+  type RunMode,
+  type RunRecord,
+} from './run-record.js';
 import { withRunLock } from './run-lock.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
@@ -174,6 +182,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         kind: storage || loaded.full ? 'full' : 'incremental',
         records: storage ? 'staging' : 'batch',
         match: settings.match,
+        ...(loaded.keepsRemoved ? { keepRemoved: true } : {}),
       };
       const ledger = storage ? [] : ledgerStatements(warehouse.dialect, runId, new Date(), publishMode.kind === 'full');
       // Records read per source: the ledger's (written in the transaction before the checks) covers every
@@ -310,6 +319,8 @@ interface LoadedBatch {
   readonly staging?: RunSummary['staging'];
   /** Why the run read everything when it was not asked to, for the summary. */
   readonly note?: string;
+  /** The run rebuilds everything unasked (see `note`) and keeps the records of files removed from the source. */
+  readonly keepsRemoved?: boolean;
   /** Log files loaded that share a name with another (`shared-file-names.ts`), for the summary and errors. */
   readonly sharedNames?: readonly SharedFileName[];
 }
@@ -402,6 +413,8 @@ async function stageBatchThrough(
   const matchChanged = previous !== undefined && (previous.match ?? 'exact') !== settings.match;
   const rulesChanged = previous !== undefined && previous.recordRules !== RECORD_RULES_VERSION;
   const full = options.fullRefresh === true || (songLedger.size === 0 && eventLedger.size === 0) || matchChanged || rulesChanged;
+  // A rebuild the user did not ask for keeps what removed files left, as an incremental run does.
+  const forced = previous !== undefined && options.fullRefresh !== true && (matchChanged || rulesChanged) ? previous : undefined;
   const songLocation = await openLocation(settings.songData, settings.s3);
   const eventLocation = await openLocation(settings.logData, settings.s3);
   const files = await loads.openWriter(BATCH_FILES);
@@ -416,6 +429,7 @@ async function stageBatchThrough(
       everything: full,
       backfill: options.backfill,
       names: eventNames,
+      keepRemoved: forced !== undefined,
     });
     // One dataset into its batch table: its files' ledger rows are complete once it is staged.
     const stageSelected = (selection: FileSelection, location: DataLocation, spec: DatasetSpec) =>
@@ -441,14 +455,19 @@ async function stageBatchThrough(
     nothingNew: loadedFiles === 0 && !full,
     ...(sharedNames ? { sharedNames } : {}),
     ...(tally ? { staging: tally.total() } : {}),
-    ...(rulesChanged && previous && options.fullRefresh !== true
-      ? {
-          note:
-            `every file was read again: the record checks changed since run ${previous.runId} (rules ${previous.recordRules}, now ` +
-            `${RECORD_RULES_VERSION}), so the tables are those of a full refresh under today's rules`,
-        }
-      : {}),
+    ...(forced ? { keepsRemoved: true, note: rebuildNote(forced, settings.match, songs.files.removed + events.files.removed) } : {}),
   };
+}
+
+// Why a run the user did not ask to rebuild read every file again, and that removed files' records stayed.
+function rebuildNote(previous: PublishingRun, match: Settings['match'], removed: number): string {
+  const why =
+    previous.recordRules !== RECORD_RULES_VERSION
+      ? `the record checks changed since run ${previous.runId} (rules ${previous.recordRules}, now ${RECORD_RULES_VERSION}), so the ` +
+        "tables are those of a full refresh under today's rules"
+      : `the match mode changed since run ${previous.runId} (${previous.match ?? 'exact'}, now ${match}), so every play looked for its song again`;
+  const kept = removed === 0 ? '' : `; the records of the ${removed} file(s) no longer in the source stay, as they were staged`;
+  return `every file was read again: ${why}${kept}`;
 }
 
 // The check that log files sharing a name fail, when they hold the same plays.

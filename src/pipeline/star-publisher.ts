@@ -32,6 +32,12 @@ export interface PublishMode {
   readonly records: 'batch' | 'staging';
   /** How plays find their song (default exact). */
   readonly match?: MatchMode;
+  /**
+   * A full publish that keeps the records of files the ledger has and the batch lacks (removed from the
+   * source), as an incremental run would: the rebuild a change of `--match` or of the record checks forces.
+   * Without it (`--full-refresh`, the first load) the tables are those of the source as it is now.
+   */
+  readonly keepRemoved?: boolean;
 }
 
 /** One statement of a publish, with what it is for (for `sparkify plan`). */
@@ -88,6 +94,14 @@ export function publishStatements(dialect: SqlDialect, mode: PublishMode): Publi
 
 function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mode: PublishMode): PublishStatement[] {
   const statements: PublishStatement[] = [];
+  const keep = mode.records === 'batch' && mode.keepRemoved === true;
+  if (keep) statements.push(...keepRemovedFiles(dialect));
+  // The ledger keeps the rows of the files kept, as they were loaded.
+  const emptyLedger = {
+    sql: keep
+      ? `DELETE FROM ${SPARKIFY_FILES.name} WHERE source_file IN (SELECT source_file FROM ${BATCH_FILES.name})`
+      : `DELETE FROM ${SPARKIFY_FILES.name}`,
+  };
   if (mode.records === 'batch' && dialect.capabilities.renamesBatchIntoStaging) {
     const renames = BATCH_TWINS.flatMap(([table, batch]) => [
       { sql: dialect.dropTable(table) },
@@ -96,7 +110,7 @@ function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mod
     statements.push(
       { ...renames[0]!, comment: 'A full refresh: the batch becomes staging and load_errors, and the ledger starts empty.' },
       ...renames.slice(1),
-      { sql: `DELETE FROM ${SPARKIFY_FILES.name}` },
+      emptyLedger,
     );
   } else if (mode.records === 'batch') {
     statements.push({
@@ -104,7 +118,7 @@ function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mod
       comment: 'A full refresh: staging, load_errors and the ledger start empty.',
     });
     statements.push({ sql: `DELETE FROM ${STAGING_EVENTS.name}` }, { sql: `DELETE FROM ${LOAD_ERRORS.name}` });
-    statements.push({ sql: `DELETE FROM ${SPARKIFY_FILES.name}` });
+    statements.push(emptyLedger);
     statements.push(...moveBatchIntoStaging(dialect));
   }
   for (const build of builds) {
@@ -228,6 +242,23 @@ const BATCH_TWINS: readonly (readonly [TableSpec, TableSpec])[] = [
   [STAGING_EVENTS, BATCH_EVENTS],
   [LOAD_ERRORS, BATCH_ERRORS],
 ];
+
+/**
+ * Statements that copy into the batch the staged records and rejects of the files the ledger has and the
+ * batch lacks, so a rebuild from the batch keeps them (`PublishMode.keepRemoved`).
+ */
+function keepRemovedFiles(dialect: SqlDialect): PublishStatement[] {
+  const kept = `SELECT source_file FROM ${SPARKIFY_FILES.name} WHERE source_file NOT IN (SELECT source_file FROM ${BATCH_FILES.name})`;
+  return BATCH_TWINS.map(([table, batch], index) => {
+    const columns = columnNames(table)
+      .map((name) => dialect.quote(name))
+      .join(', ');
+    return {
+      sql: `INSERT INTO ${batch.name} (${columns})\nSELECT ${columns} FROM ${table.name} WHERE source_file IN (${kept})`,
+      ...(index === 0 ? { comment: 'A rebuild that keeps what files removed from the source left, as an incremental run does.' } : {}),
+    };
+  });
+}
 
 /** Statements that append the batch tables to staging and load_errors. */
 function moveBatchIntoStaging(dialect: SqlDialect): PublishStatement[] {
