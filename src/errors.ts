@@ -34,9 +34,12 @@ export class TooManyRejectsError extends SparkifyError {
     readonly rejected: number,
     readonly maxErrors: number,
     where: string,
+    /** Why the run read more files than the new and changed ones, when it did (a forced rebuild). */
+    context?: string,
   ) {
     super(
-      `${rejected} record(s) rejected, more than --max-errors ${maxErrors}; the star tables were left as they were. ` + `See ${where}.`,
+      `${rejected} record(s) rejected, more than --max-errors ${maxErrors}; the star tables were left as they were. ` +
+        `See ${where}.${context ? ` Note: ${context}.` : ''}`,
     );
   }
 }

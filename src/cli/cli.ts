@@ -53,6 +53,7 @@ export function buildProgram(): Command {
  * Errors are printed as one line; `--verbose` (or SPARKIFY_VERBOSE=1) adds the stack and causes.
  */
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedPipes();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
@@ -64,6 +65,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     printError(error, argv.includes('--verbose') || process.env.SPARKIFY_VERBOSE === '1');
     return error instanceof SparkifyError ? error.exitCode : 1;
+  }
+}
+
+/**
+ * Output piped into a reader that stops early (`sparkify runs | head -1`) fails to write with EPIPE, which
+ * Node raises as an unhandled error with a stack trace. What was not read is dropped: the command still
+ * ends as it would have (a run still publishes), with its own exit code.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') > 0) continue;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
   }
 }
 

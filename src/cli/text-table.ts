@@ -7,7 +7,8 @@ export function formatTable(rows: readonly Record<string, unknown>[], columns?: 
   const names = columns ?? Object.keys(rows[0] ?? {});
   if (names.length === 0) return '(no columns)';
   const cells = rows.map((row) => names.map((name) => formatCell(row[name])));
-  const widths = names.map((name, i) => Math.max(name.length, ...cells.map((cell) => cell[i]!.length)));
+  // A fold, not Math.max(...): spreading a column of 200,000 cells as arguments overflows the stack.
+  const widths = names.map((name, i) => cells.reduce((widest, cell) => Math.max(widest, cell[i]!.length), name.length));
   const numeric = names.map((name) => rows.length > 0 && rows.every((row) => row[name] === null || typeof row[name] === 'number'));
   const line = (values: readonly string[]) =>
     values

@@ -151,7 +151,12 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
 
       if (rejected > settings.maxErrors) {
         const table = storage ? 'load_errors' : 'batch_load_errors';
-        throw new TooManyRejectsError(rejected, settings.maxErrors, `the ${table} table in ${describeTarget(settings.warehouse)}`);
+        throw new TooManyRejectsError(
+          rejected,
+          settings.maxErrors,
+          `the ${table} table in ${describeTarget(settings.warehouse)}`,
+          loaded.note,
+        );
       }
       const base = {
         warehouse: describeTarget(settings.warehouse),

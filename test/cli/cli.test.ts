@@ -1,11 +1,12 @@
 /**
  * The command line as a user meets it: the built executable, real files, exit codes and output.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../support/test-warehouses.js';
-import { sparkify } from './run-cli.js';
+import { BIN, sparkify } from './run-cli.js';
 
 const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
 
@@ -52,6 +53,22 @@ describe('sparkify CLI', () => {
     expect(table.stdout).toMatch(/user_id\s+level\n-+\s+-+\n\s+2\s+paid\n\s+8\s+free\n\(2 rows\)/);
     const json = sparkify(['query', 'select max(start_time) as last, count(*) as plays from songplays', '--json'], cwd);
     expect(JSON.parse(json.stdout)).toEqual([{ last: '2018-11-03T00:48:20.796Z', plays: 6 }]);
+  });
+
+  it('prints a result of 200,000 rows, and ends quietly with its own exit code when the reader stops early', () => {
+    const cwd = tempFolder();
+    sparkify(['run', '--source', TINY], cwd);
+    // Far more than a pipe holds, so the writes after `head` exits fail with EPIPE.
+    const piped = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" query "SELECT range AS n FROM range(200000)" 2>stderr.txt | head -3; echo "status \${PIPESTATUS[0]}"`,
+      ],
+      { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(piped.stdout).toMatch(/^\s*n\n-+\n\s*0\nstatus 0\n$/);
+    expect(readFileSync(join(cwd, 'stderr.txt'), 'utf8')).toBe('');
   });
 
   it('refuses to write through query', () => {

@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
+/** The executable, for a test that runs it in a shell pipeline. */
+export const BIN = new URL('../../bin/sparkify.js', import.meta.url).pathname;
 
 /** The outcome of one CLI invocation. */
 export interface CliResult {

@@ -8,6 +8,7 @@
 import { cpSync, type Dirent, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TooManyRejectsError } from '../../src/errors.js';
 import { generate } from '../../src/generator/generate.js';
 import { query } from '../../src/pipeline/query.js';
 import { run } from '../../src/pipeline/run.js';
@@ -74,6 +75,20 @@ for (const target of testWarehouses()) {
     });
   });
 }
+
+describe('a forced rebuild stopped by --max-errors', () => {
+  it('says why it read every file, so the rejects of files loaded long ago are no surprise', async () => {
+    const warehouse = `duckdb:${join(tempFolder(), 'rejects.duckdb')}`;
+    const source = await withRemovedFiles(warehouse);
+    const error = await run({ options: { source, warehouse, match: 'normalized' }, env: {}, cwd: source }).catch(
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(TooManyRejectsError);
+    expect((error as Error).message).toMatch(
+      /more than --max-errors 0; .* Note: every file was read again: the match mode changed since run 1 \(exact, now normalized\)/,
+    );
+  });
+});
 
 describe('a forced rebuild after an upgrade of the record checks', () => {
   it('keeps the records of removed files too', async () => {

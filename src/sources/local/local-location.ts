@@ -112,7 +112,8 @@ export class LocalLocation implements DataLocation {
 
   /** A folder's listing as source objects, its passed-over files remembered. */
   private *listed(listing: FolderListing): Generator<SourceObject> {
-    this.skippedFiles.push(...listing.skipped);
+    // One by one: a folder of more passed-over files than a call takes arguments would overflow the stack.
+    for (const path of listing.skipped) this.skippedFiles.push(path);
     const { files, sizes, mtimes } = listing;
     for (const [index, path] of files.entries()) {
       const size = sizes?.[index] ?? Number.NaN;

@@ -113,7 +113,8 @@ export class DataApiSession {
       const table = resultTable(page.ColumnMetadata ?? [], (page.Records ?? []) as Field[][]);
       // Later pages may omit the column metadata.
       if (table.columns.length > 0) columns = table.columns;
-      rows.push(...table.rows);
+      // One by one: a page of more rows than a call takes arguments would overflow the stack.
+      for (const row of table.rows) rows.push(row);
       token = page.NextToken;
     } while (token);
     return { columns, rows };
