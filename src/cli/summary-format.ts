@@ -58,7 +58,7 @@ export function formatRunSummary(summary: RunSummary): string {
     );
   }
   const skipped = summary.songs.skippedFiles + summary.events.skippedFiles;
-  if (skipped > 0) lines.push(`files passed over (not .json): ${skipped}`);
+  if (skipped > 0) lines.push(`files passed over (not .json, or a link to nothing or in a loop): ${skipped}`);
   lines.push(`time: ${summary.totalSeconds.toFixed(2)}s (${stages}); peak memory ${summary.peakMemoryMB} MB`);
   for (const note of summary.notes) lines.push(`note: ${note}`);
   if (summary.bundledSample) {

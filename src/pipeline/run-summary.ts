@@ -22,7 +22,7 @@ export interface DatasetSummary {
   readonly read: number;
   readonly staged: number;
   readonly rejected: number;
-  /** Files below the location passed over because they are not `.json`. */
+  /** Files below the location passed over: not `.json`, or (local) a link to nothing or in a loop. */
   readonly skippedFiles: number;
   /** Staged loading (Redshift with --s3-staging): objects the COPY of this dataset read, bytes uploaded. */
   readonly stagedObjects?: StagedObjectCounts;

@@ -2,7 +2,7 @@
  * The local folder location: what its walk yields, in which order, and the sizes it reports (read lazily,
  * when asked for, or with every file on the listing workers when the caller will compare change tokens).
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -109,6 +109,37 @@ describe('LocalLocation', () => {
       }
     },
   );
+
+  it('follows links to files and folders, above and below the whole-listing depth, and passes over broken links and loops', async () => {
+    const root = tempFolder('local-location-links-');
+    const source = join(root, 'log_data');
+    const archive = join(root, 'archive');
+    mkdirSync(join(source, '2018', '11'), { recursive: true });
+    mkdirSync(join(archive, '12'), { recursive: true });
+    writeFileSync(join(source, '2018', '11', '2018-11-01-events.json'), '{"a":1}');
+    writeFileSync(join(root, 'delivered.json'), '{"b":22}');
+    writeFileSync(join(archive, '12', '2018-12-01-events.json'), '{}');
+    writeFileSync(join(archive, 'top.json'), '{}');
+    // A day delivered as a link, a month and a year linked from an archive, a link to nothing, two loops.
+    symlinkSync(join(root, 'delivered.json'), join(source, '2018', '11', '2018-11-02-events.json'));
+    symlinkSync(join(archive, '12'), join(source, '2018', '12'));
+    symlinkSync(archive, join(source, '2017'));
+    symlinkSync(join(root, 'nowhere.json'), join(source, '2018', '11', 'broken.json'));
+    symlinkSync(source, join(source, '2018', '11', 'again'));
+    symlinkSync(join(source, '2018'), join(source, '2018', 'up'));
+    for (const changeTokens of [false, true]) {
+      const location = new LocalLocation(source);
+      const { objects, skipped } = await walked(location, changeTokens);
+      expect(objects.map(({ uri, size }) => ({ uri, size }))).toEqual([
+        { uri: join(source, '2017', '12', '2018-12-01-events.json'), size: 2 },
+        { uri: join(source, '2017', 'top.json'), size: 2 },
+        { uri: join(source, '2018', '11', '2018-11-01-events.json'), size: 7 },
+        { uri: join(source, '2018', '11', '2018-11-02-events.json'), size: 8 },
+        { uri: join(source, '2018', '12', '2018-12-01-events.json'), size: 2 },
+      ]);
+      expect(skipped).toEqual([join(source, '2018', '11', 'again'), join(source, '2018', '11', 'broken.json'), join(source, '2018', 'up')]);
+    }
+  });
 
   it("reads a file's size when first asked for, not during the walk", async () => {
     const root = layout();

@@ -3,7 +3,8 @@
  * listing's key order), split into the JSON files a run reads and the files it passes over. Shared by the
  * walk on the main thread and the listing workers (`folder-listing-worker.ts`), so both apply one rule.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** The files below one folder; `sizes` and `mtimes` only when stats were asked for. */
 export interface FolderListing {
@@ -27,11 +28,13 @@ export function listFolderWhole(folder: string, withStats: boolean): FolderListi
   const paths: string[] = [];
   const skipped: string[] = [];
   const folders = [folder.length > 1 && folder.endsWith('/') ? folder.slice(0, -1) : folder];
+  const linkedFolders = new Set<string>();
   for (let next = folders.pop(); next !== undefined; next = folders.pop()) {
     for (const entry of readdirSync(next, { withFileTypes: true })) {
       const path = `${next}/${entry.name}`;
-      if (entry.isDirectory()) folders.push(path);
-      else if (isListedFile(entry)) paths.push(path);
+      const kind = entryKind(path, entry, linkedFolders);
+      if (kind === 'folder') folders.push(path);
+      else if (kind === 'file' && entry.name.endsWith('.json')) paths.push(path);
       else if (!entry.name.startsWith('.')) skipped.push(path);
     }
   }
@@ -70,6 +73,25 @@ export function listingFailure(folder: string, error: unknown): string {
 /** A regular file whose name ends in `.json`: what a run reads. */
 export function isListedFile(entry: { isFile(): boolean; name: string }): boolean {
   return entry.isFile() && entry.name.endsWith('.json');
+}
+
+/**
+ * What the entry at `path` is, a symbolic link taken for what it points to (a file delivered as a link into
+ * the day's folder, a folder of logs linked from an archive), as `aws s3 sync` and DuckDB's globs take them.
+ * A link to nothing, to a folder that holds the link, or to a folder already reached through a link of this
+ * listing (loops), is `other`: passed over.
+ */
+export function entryKind(path: string, entry: Dirent, linkedFolders: Set<string>): 'file' | 'folder' | 'other' {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
+  const target = statSync(path, { throwIfNoEntry: false });
+  if (target?.isFile()) return 'file';
+  if (!target?.isDirectory()) return 'other';
+  // A link to a folder that holds it would list the same files again under longer and longer names.
+  const real = realpathSync(path);
+  const holder = realpathSync(dirname(path));
+  if (linkedFolders.has(real) || holder === real || holder.startsWith(`${real}/`)) return 'other';
+  linkedFolders.add(real);
+  return 'folder';
 }
 
 /** Orders paths as S3 orders keys (by code unit, which is byte order for the ASCII names of the bucket). */

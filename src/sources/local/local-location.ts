@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SourceError } from '../../errors.js';
 import type { DataLocation, ListOptions, SourceObject } from '../source.js';
-import { byteOrder, type FolderListing, isListedFile } from './folder-listing.js';
+import { byteOrder, entryKind, type FolderListing } from './folder-listing.js';
 import { listOnThisThread, openFolderListingPool } from './folder-listing-pool.js';
 
 /** A folder of JSON files (song_data or log_data in the bucket's layout). */
@@ -41,7 +41,7 @@ export class LocalLocation implements DataLocation {
       return;
     }
     for (const step of this.walk(this.uri)) {
-      if (step.kind === 'file') yield* this.take(step.path, step.entry);
+      if (step.kind === 'file') yield* this.take(step.path, step.entry, step.regular);
       else yield* this.listed(listOnThisThread(step.path, false));
     }
   }
@@ -61,7 +61,7 @@ export class LocalLocation implements DataLocation {
   // down (song_data/A/B, log_data/2018/11) each folder is listed whole by one recursive call and sorted: 0.085
   // s, and what is held at once stays one such folder's files (under 1/600 of the real song prefix). The walk
   // yields, in order, the files above that level and the folders to list whole.
-  private *walk(folder: string, depth = 0): Generator<WalkStep> {
+  private *walk(folder: string, depth = 0, linkedFolders = new Set<string>()): Generator<WalkStep> {
     if (depth >= WHOLE_LISTING_DEPTH) {
       yield { kind: 'folder', path: folder };
       return;
@@ -70,8 +70,9 @@ export class LocalLocation implements DataLocation {
     entries.sort((a, b) => byteOrder(a.name, b.name));
     for (const entry of entries) {
       const path = join(folder, entry.name);
-      if (entry.isDirectory()) yield* this.walk(path, depth + 1);
-      else yield { kind: 'file', path, entry };
+      const kind = entryKind(path, entry, linkedFolders);
+      if (kind === 'folder') yield* this.walk(path, depth + 1, linkedFolders);
+      else yield { kind: 'file', path, entry, regular: kind === 'file' };
     }
   }
 
@@ -97,7 +98,7 @@ export class LocalLocation implements DataLocation {
     try {
       for (const [index, step] of steps.entries()) {
         if (step.kind === 'file') {
-          yield* this.take(step.path, step.entry);
+          yield* this.take(step.path, step.entry, step.regular);
           continue;
         }
         startUpTo(index + LISTING_WORKERS * FOLDERS_AHEAD_PER_WORKER);
@@ -123,15 +124,16 @@ export class LocalLocation implements DataLocation {
   }
 
   /** A JSON file is listed; a hidden file is passed over; anything else is remembered as skipped. */
-  private *take(path: string, entry: Dirent): Generator<SourceObject> {
-    if (isListedFile(entry)) yield listedFile(path);
+  private *take(path: string, entry: Dirent, regular: boolean): Generator<SourceObject> {
+    if (regular && entry.name.endsWith('.json')) yield listedFile(path);
     else if (!entry.name.startsWith('.')) this.skippedFiles.push(path);
   }
 }
 
 /** One step of the walk: a file above the whole-listing depth, or a folder to list whole. */
 type WalkStep =
-  | { readonly kind: 'file'; readonly path: string; readonly entry: Dirent }
+  // `regular`: a file, or a link to one (not a folder, a device or a link to nothing).
+  | { readonly kind: 'file'; readonly path: string; readonly entry: Dirent; readonly regular: boolean }
   | { readonly kind: 'folder'; readonly path: string };
 
 // The depth from which a folder is listed whole (song_data/A/B/..., log_data/YYYY/MM/...).
