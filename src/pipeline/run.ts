@@ -47,6 +47,7 @@ import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { assertReconciled } from './staging-reconciliation.js';
 import { type SharedFileName, SharedFileNames, sharedFileNamesNote } from './shared-file-names.js';
+import { shrunkFilesNote } from './shrunk-files.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 import { countExactMatches } from './match-explanation.js';
 
@@ -157,6 +158,10 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
           `the ${table} table in ${describeTarget(settings.warehouse)}`,
           loaded.note,
         );
+      }
+      if (!storage && loaded.songs.files.changed + loaded.events.files.changed > 0) {
+        const shrunk = await shrunkFilesNote(warehouse);
+        if (shrunk) notes.push(shrunk);
       }
       const base = {
         warehouse: describeTarget(settings.warehouse),
