@@ -8,7 +8,7 @@
  * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { cleanUpAfter, ConfigError, type InterruptOutcomes, QualityCheckError, TooManyRejectsError } from '../errors.js';
+import { cleanUpAfter, ConfigError, InterruptedError, type InterruptOutcomes, QualityCheckError, TooManyRejectsError } from '../errors.js';
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
@@ -41,6 +41,7 @@ import {
   type RunMode,
   type RunRecord,
 } from './run-record.js';
+import { pastTheStop, stopSignalOf } from './run-interruption.js';
 import { withRunLock } from './run-lock.js';
 import type { DatasetSummary, RunSummary } from './run-summary.js';
 import { maskedSettings, sparkifyVersion } from './run-settings.js';
@@ -121,6 +122,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     const runId = await nextRunId(warehouse);
     // What was staged, once it is: a run that fails after staging (too many rejects, a check) records its counts.
     let loaded: LoadedBatch | undefined;
+    // Whether the run's own record (succeeded or no-op) is written.
+    let recorded = false;
     const record = (status: RunRecord['status'], summary: RunSummary | undefined, error?: string): RunRecord => {
       const counts = summary ?? loaded;
       return {
@@ -185,6 +188,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
           ...(await measureStarSchema(warehouse)),
         });
         await warehouse.execute(runRecordStatement(warehouse.dialect, record('no-op', summary)));
+        recorded = true;
         await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
         return summary;
       }
@@ -240,13 +244,21 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
         if (gate) await keepFailures(warehouse, gate);
       }
+      // Committed: the run's record is in with its tables.
+      recorded = true;
       if (!storage) await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
       return finish(summary!);
     } catch (error) {
-      // The failure is recorded on its own; recording it must never hide it.
-      await warehouse
-        .execute(runRecordStatement(warehouse.dialect, record('failed', undefined, (error as Error).message)))
-        .catch(() => undefined);
+      // The failure is recorded on its own, unless the run's own record is written already (it published, or
+      // found nothing new, and failed after); recording it must never hide it. A run stopped by a signal is
+      // recorded too, past the stop, with what the command will say.
+      if (!recorded) {
+        const stopped = options.signal?.aborted === true;
+        const message = stopped ? new InterruptedError(stopSignalOf(options.signal!), false).message : (error as Error).message;
+        await (stopped ? pastTheStop(warehouse) : warehouse)
+          .execute(runRecordStatement(warehouse.dialect, record('failed', undefined, message)))
+          .catch(() => undefined);
+      }
       throw error;
     }
   });
