@@ -113,6 +113,20 @@ export class InterruptedError extends SparkifyError {
   }
 }
 
+// The run each failure ended, when it had a run id (a failed run's row in sparkify_runs).
+const RUN_IDS = new WeakMap<object, number>();
+
+/** Marks `error` as the end of run `runId`, for `--json` output; returns it. */
+export function endingRun(error: unknown, runId: number): unknown {
+  if (typeof error === 'object' && error !== null) RUN_IDS.set(error, runId);
+  return error;
+}
+
+/** The run `error` ended (see `endingRun`), when known. */
+export function runIdOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? RUN_IDS.get(error) : undefined;
+}
+
 /**
  * `primary` with a failure that happened while cleaning up after it attached (as `suppressed`, shown by
  * `--verbose`), so the cleanup never hides the error that caused it.

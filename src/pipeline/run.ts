@@ -8,7 +8,15 @@
  * leaves everything as it was; the next run starts over from the batch.
  */
 import { performance } from 'node:perf_hooks';
-import { cleanUpAfter, ConfigError, InterruptedError, type InterruptOutcomes, QualityCheckError, TooManyRejectsError } from '../errors.js';
+import {
+  cleanUpAfter,
+  ConfigError,
+  endingRun,
+  InterruptedError,
+  type InterruptOutcomes,
+  QualityCheckError,
+  TooManyRejectsError,
+} from '../errors.js';
 import { BATCH_ERRORS, BATCH_EVENTS, BATCH_FILES, BATCH_SONGS, SPARKIFY_FILES } from '../schema/ledger-tables.js';
 import { gateBeforeCommit, keepFailures, planChecks, type CheckRun } from '../checks/quality-gate.js';
 import { runReadCounts } from '../checks/check-definitions.js';
@@ -259,7 +267,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
           .execute(runRecordStatement(warehouse.dialect, record('failed', undefined, message)))
           .catch(() => undefined);
       }
-      throw error;
+      throw endingRun(error, runId);
     }
   });
 

@@ -2,7 +2,7 @@
  * The command line as a user meets it: the built executable, real files, exit codes and output.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../support/test-warehouses.js';
@@ -43,6 +43,27 @@ describe('sparkify CLI', () => {
     const summary = JSON.parse(stdout);
     expect(summary.tables).toEqual({ songplays: 6, users: 2, songs: 4, artists: 3, time: 5 });
     expect(summary.events).toMatchObject({ read: 11, staged: 11, rejected: 0 });
+  });
+
+  it('prints a failed run as JSON with --json: the error, the exit code, the run id and what stopped it', () => {
+    const cwd = tempFolder();
+    const source = join(cwd, 'source');
+    cpSync(TINY, source, { recursive: true });
+    appendFileSync(join(source, 'log_data/2018/11/2018-11-01-events.json'), 'not json\n');
+    const rejected = sparkify(['run', '--source', source, '--json'], cwd);
+    expect(rejected.status).toBe(1);
+    expect(JSON.parse(rejected.stdout)).toEqual({
+      error: expect.stringMatching(/^1 record\(s\) rejected, more than --max-errors 0;/),
+      exitCode: 1,
+      runId: 1,
+      rejected: 1,
+      maxErrors: 0,
+    });
+    expect(rejected.stderr).toMatch(/^sparkify: 1 record\(s\) rejected/);
+    // Refused before any run: no run id.
+    const refused = sparkify(['run', '--source', join(cwd, 'nowhere'), '--json'], cwd);
+    expect(refused.status).toBe(2);
+    expect(JSON.parse(refused.stdout)).toEqual({ error: expect.stringContaining('does not exist'), exitCode: 2 });
   });
 
   it('answers queries as a table or as JSON with ISO timestamps', () => {

@@ -3,7 +3,7 @@
  */
 import { Command } from 'commander';
 import { run } from '../../pipeline/run.js';
-import { QualityCheckError, TooManyRejectsError } from '../../errors.js';
+import { describeError, QualityCheckError, runIdOf, SparkifyError, TooManyRejectsError } from '../../errors.js';
 import { formatCheckReport } from '../check-format.js';
 import { settingsFromOptions, waitSecondsFromOptions, withLoadOptions, withWaitOption } from '../common-options.js';
 import { incrementalFromOptions, withIncrementalOptions } from '../incremental-options.js';
@@ -17,6 +17,21 @@ export function runCommand(): Command {
     'run',
     'load what is new or changed in the source (every file on the first run or with --full-refresh) and publish the star schema',
   );
+}
+
+/**
+ * What `--json` prints on stdout for a failed run (the one-line error still goes to stderr): the error, the
+ * exit code, the run's id in sparkify_runs when it got one, and the rejects or the checks behind it.
+ */
+function failureJson(error: unknown): Record<string, unknown> {
+  const runId = runIdOf(error);
+  return {
+    error: describeError(error),
+    exitCode: error instanceof SparkifyError ? error.exitCode : 1,
+    ...(runId !== undefined ? { runId } : {}),
+    ...(error instanceof TooManyRejectsError ? { rejected: error.rejected, maxErrors: error.maxErrors } : {}),
+    ...(error instanceof QualityCheckError ? { checks: error.report } : {}),
+  };
 }
 
 /**
@@ -38,14 +53,8 @@ export function loadCommand(name: string, description: string): Command {
         process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);
       } catch (error) {
         progress.stop();
-        if (json && error instanceof TooManyRejectsError) {
-          process.stdout.write(`${JSON.stringify({ error: error.message, rejected: error.rejected, maxErrors: error.maxErrors })}\n`);
-        }
-        if (error instanceof QualityCheckError) {
-          process.stdout.write(
-            json ? `${JSON.stringify({ error: error.message, checks: error.report }, null, 2)}\n` : `${formatCheckReport(error.report)}\n`,
-          );
-        }
+        if (json) process.stdout.write(`${JSON.stringify(failureJson(error), null, 2)}\n`);
+        else if (error instanceof QualityCheckError) process.stdout.write(`${formatCheckReport(error.report)}\n`);
         throw error;
       } finally {
         interrupts.dispose();
