@@ -105,6 +105,11 @@ describe('sparkify CLI', () => {
     const { status, stderr } = sparkify(['run', '--source', TINY, '--max-errors', 'many'], tempFolder());
     expect(status).toBe(2);
     expect(stderr).toBe('sparkify: --max-errors: expected a whole number >= 0, got "many"\n');
+    // An empty flag is a mistake, not the default (an empty SPARKIFY_MAX_ERRORS still means unset).
+    const empty = sparkify(['run', '--source', TINY, '--max-errors', ''], tempFolder());
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toBe('sparkify: --max-errors: expected a value, got ""\n');
+    expect(sparkify(['run', '--source', TINY], tempFolder(), { SPARKIFY_MAX_ERRORS: '' }).status).toBe(0);
   });
 
   it('names a missing source folder and what named it, before creating any warehouse', () => {
