@@ -82,8 +82,11 @@ const FLAG_NAMES: Readonly<Partial<Record<SettingKey, string>>> = {
 /** Resolves settings from parsed options plus environment, config file and defaults. */
 export function settingsFromOptions(options: Record<string, unknown>): Settings {
   const given: SettingOptions = {};
+  const flagOf = (key: SettingKey) => FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   for (const [name, key] of Object.entries(OPTION_SETTINGS)) {
     const value = options[name];
+    // An empty variable or dwh.cfg key means unset; an empty flag (`--max-errors ""`) is a mistake.
+    if (typeof value === 'string' && value.trim() === '') throw new ConfigError(`${flagOf(key)}: expected a value, got ""`);
     if (typeof value === 'string') given[key] = value;
   }
   // commander sets signRequest=false only when --no-sign-request is given.
@@ -92,7 +95,7 @@ export function settingsFromOptions(options: Record<string, unknown>): Settings 
   return loadSettings({
     options: given,
     configFile: typeof options.config === 'string' ? options.config : undefined,
-    optionOrigin: (key) => FLAG_NAMES[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    optionOrigin: flagOf,
   });
 }
 

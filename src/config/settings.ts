@@ -159,8 +159,6 @@ function optionsLayer(input: LoadSettingsInput): SettingLayer {
   const layer: SettingLayer = {};
   const origin = input.optionOrigin ?? ((key: SettingKey) => `option ${key}`);
   for (const [key, value] of Object.entries(input.options ?? {}) as [SettingKey, unknown][]) {
-    // An empty variable or dwh.cfg key means unset; an empty flag (`--max-errors ""`) is a mistake.
-    if (typeof value === 'string' && value.trim() === '') throw new ConfigError(`${origin(key)}: expected a value, got ""`);
     if (value !== undefined && value !== null) setIfPresent(layer, key, String(value), origin(key));
   }
   return layer;

@@ -89,7 +89,10 @@ export async function planRun(given: Settings, options: { fullRefresh?: boolean 
       comment:
         'One transaction: readers see the old tables or the new ones, never a mix; the ledger and the run record commit with them.' +
         (storage ? '' : '\nA run that finds nothing new publishes nothing: it only records itself in sparkify_runs.') +
-        (kind === 'incremental' ? '\nShown: an incremental publish. The first load and --full-refresh rebuild every table instead.' : ''),
+        (kind === 'incremental'
+          ? '\nShown: an incremental publish. The first load and --full-refresh rebuild every table instead; so does a change of ' +
+            '--match or of the record checks, keeping what files removed from the source left.'
+          : ''),
     },
     ...publish,
     ...record.map(

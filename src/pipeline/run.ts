@@ -242,6 +242,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
             },
           }),
         );
+        // Committed: the run's record is in with its tables.
+        recorded = true;
       } catch (error) {
         // The error is all a failed run prints: it carries why the keys may collide.
         if (error instanceof QualityCheckError && sharedNames && failedKeyCheck(error)) {
@@ -252,8 +254,6 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
         // Kept whether the gate passed or rolled the publish back: the failing rows are what the user needs.
         if (gate) await keepFailures(warehouse, gate);
       }
-      // Committed: the run's record is in with its tables.
-      recorded = true;
       if (!storage) await executeAll(warehouse, batchStatements(warehouse.dialect, 'drop'));
       return finish(summary!);
     } catch (error) {
@@ -262,12 +262,17 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       // recorded too, past the stop, with what the command will say.
       if (!recorded) {
         const stopped = options.signal?.aborted === true;
-        const message = stopped ? new InterruptedError(stopSignalOf(options.signal!), false).message : (error as Error).message;
-        await (stopped ? pastTheStop(warehouse) : warehouse)
+        // Stopped, the command says the InterruptedError's line (which knows whether the run published).
+        const message =
+          stopped && !(error instanceof InterruptedError)
+            ? new InterruptedError(stopSignalOf(options.signal!), false).message
+            : (error as Error).message;
+        recorded = await (stopped ? pastTheStop(warehouse) : warehouse)
           .execute(runRecordStatement(warehouse.dialect, record('failed', undefined, message)))
-          .catch(() => undefined);
+          .then(() => true)
+          .catch(() => false);
       }
-      throw endingRun(error, runId);
+      throw recorded ? endingRun(error, runId) : error;
     }
   });
 
@@ -457,7 +462,8 @@ async function stageBatchThrough(
     const eventSelection = selectFiles(eventLocation, eventLedger, files, {
       dataset: 'events',
       everything: full,
-      backfill: options.backfill,
+      // A forced rebuild reads every day: the days --from/--to leaves out were staged by other rules too.
+      backfill: forced ? undefined : options.backfill,
       names: eventNames,
       keepRemoved: forced !== undefined,
     });
@@ -485,19 +491,25 @@ async function stageBatchThrough(
     nothingNew: loadedFiles === 0 && !full,
     ...(sharedNames ? { sharedNames } : {}),
     ...(tally ? { staging: tally.total() } : {}),
-    ...(forced ? { keepsRemoved: true, note: rebuildNote(forced, settings.match, songs.files.removed + events.files.removed) } : {}),
+    ...(forced
+      ? {
+          keepsRemoved: true,
+          note: rebuildNote(forced, settings.match, songs.files.removed + events.files.removed, options.backfill !== undefined),
+        }
+      : {}),
   };
 }
 
 // Why a run the user did not ask to rebuild read every file again, and that removed files' records stayed.
-function rebuildNote(previous: PublishingRun, match: Settings['match'], removed: number): string {
+function rebuildNote(previous: PublishingRun, match: Settings['match'], removed: number, backfill: boolean): string {
   const why =
     previous.recordRules !== RECORD_RULES_VERSION
       ? `the record checks changed since run ${previous.runId} (rules ${previous.recordRules}, now ${RECORD_RULES_VERSION}), so the ` +
         "tables are those of a full refresh under today's rules"
       : `the match mode changed since run ${previous.runId} (${previous.match ?? 'exact'}, now ${match}), so every play looked for its song again`;
   const kept = removed === 0 ? '' : `; the records of the ${removed} file(s) no longer in the source stay, as they were staged`;
-  return `every file was read again: ${why}${kept}`;
+  const days = backfill ? ' (every day, not only those of --from/--to)' : '';
+  return `every file was read again${days}: ${why}${kept}`;
 }
 
 // The check that log files sharing a name fail, when they hold the same plays.

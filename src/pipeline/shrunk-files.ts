@@ -13,7 +13,7 @@ const EXAMPLES = 3;
 export async function shrunkFilesNote(warehouse: Warehouse): Promise<string | undefined> {
   const rows = await warehouse.query(`SELECT l.source_file, l.records_read AS before, COALESCE(s.n, 0) + COALESCE(r.n, 0) AS now
 FROM ${SPARKIFY_FILES.name} l
-JOIN ${BATCH_FILES.name} f ON f.source_file = l.source_file
+JOIN ${BATCH_FILES.name} f ON f.source_file = l.source_file AND f.change_token <> l.change_token
 LEFT JOIN (
   SELECT source_file, COUNT(*) AS n FROM ${BATCH_EVENTS.name} GROUP BY source_file
   UNION ALL

@@ -108,14 +108,21 @@ function fullPublish(dialect: SqlDialect, builds: readonly StarTableBuild[], mod
       { sql: `ALTER TABLE ${dialect.quote(batch.name)} RENAME TO ${dialect.quote(table.name)}` },
     ]);
     statements.push(
-      { ...renames[0]!, comment: 'A full refresh: the batch becomes staging and load_errors, and the ledger starts empty.' },
+      {
+        ...renames[0]!,
+        comment: keep
+          ? 'A rebuild: the batch, with what removed files left, becomes staging and load_errors.'
+          : 'A full refresh: the batch becomes staging and load_errors, and the ledger starts empty.',
+      },
       ...renames.slice(1),
       emptyLedger,
     );
   } else if (mode.records === 'batch') {
     statements.push({
       sql: `DELETE FROM ${STAGING_SONGS.name}`,
-      comment: 'A full refresh: staging, load_errors and the ledger start empty.',
+      comment: keep
+        ? 'A rebuild: staging and load_errors start again from the batch, with what removed files left.'
+        : 'A full refresh: staging, load_errors and the ledger start empty.',
     });
     statements.push({ sql: `DELETE FROM ${STAGING_EVENTS.name}` }, { sql: `DELETE FROM ${LOAD_ERRORS.name}` });
     statements.push(emptyLedger);
@@ -248,7 +255,10 @@ const BATCH_TWINS: readonly (readonly [TableSpec, TableSpec])[] = [
  * batch lacks, so a rebuild from the batch keeps them (`PublishMode.keepRemoved`).
  */
 function keepRemovedFiles(dialect: SqlDialect): PublishStatement[] {
-  const kept = `SELECT source_file FROM ${SPARKIFY_FILES.name} WHERE source_file NOT IN (SELECT source_file FROM ${BATCH_FILES.name})`;
+  // NOT EXISTS, not NOT IN: PostgreSQL plans NOT IN over a batch of every file (366,738 song files) as a
+  // nested loop unless the batch fits in work_mem; NOT EXISTS is a hashed anti-join on every warehouse.
+  const kept = `SELECT l.source_file FROM ${SPARKIFY_FILES.name} l
+WHERE NOT EXISTS (SELECT 1 FROM ${BATCH_FILES.name} b WHERE b.source_file = l.source_file)`;
   return BATCH_TWINS.map(([table, batch], index) => {
     const columns = columnNames(table)
       .map((name) => dialect.quote(name))

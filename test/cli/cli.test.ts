@@ -64,6 +64,9 @@ describe('sparkify CLI', () => {
     const refused = sparkify(['run', '--source', join(cwd, 'nowhere'), '--json'], cwd);
     expect(refused.status).toBe(2);
     expect(JSON.parse(refused.stdout)).toEqual({ error: expect.stringContaining('does not exist'), exitCode: 2 });
+    const badFlag = sparkify(['run', '--source', source, '--match', 'bogus', '--json'], cwd);
+    expect(badFlag.status).toBe(2);
+    expect(JSON.parse(badFlag.stdout)).toEqual({ error: expect.stringContaining('--match'), exitCode: 2 });
   });
 
   it('answers queries as a table or as JSON with ISO timestamps', () => {

@@ -101,10 +101,19 @@ describe('a forced rebuild after an upgrade of the record checks', () => {
     } finally {
       await opened.close();
     }
-    const upgraded = await run({ options: { maxErrors: 10_000, source, warehouse }, env: {}, cwd: source });
-    expect(upgraded.notes.find((note) => note.startsWith('every file was read again: the record checks changed'))).toMatch(
-      /; the records of the \d+ file\(s\) no longer in the source stay, as they were staged$/,
-    );
+    // Asked for one day only: the rebuild reads every day all the same, since each was staged by the old rules.
+    const upgraded = await run({
+      options: { maxErrors: 10_000, source, warehouse },
+      env: {},
+      cwd: source,
+      backfill: { from: '2018-11-03', to: '2018-11-03' },
+    });
+    expect(upgraded.events.filesRead).toBe(3);
+    expect(
+      upgraded.notes.find((note) =>
+        note.startsWith('every file was read again (every day, not only those of --from/--to): the record checks changed'),
+      ),
+    ).toMatch(/; the records of the \d+ file\(s\) no longer in the source stay, as they were staged$/);
     const everyFile = `duckdb:${join(tempFolder(), 'every.duckdb')}`;
     await run({ options: { maxErrors: 10_000, source: pool, warehouse: everyFile }, env: {}, cwd: pool });
     expect(await snapshotStar(warehouse)).toEqual(await snapshotStar(everyFile));

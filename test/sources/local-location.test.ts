@@ -2,7 +2,7 @@
  * The local folder location: what its walk yields, in which order, and the sizes it reports (read lazily,
  * when asked for, or with every file on the listing workers when the caller will compare change tokens).
  */
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
@@ -38,6 +38,8 @@ function wideLayout(): string {
     writeFileSync(join(root, first, `${first}.json`), '[]');
   }
   writeFileSync(join(root, 'top.json'), '{"top": 1}');
+  // A link to a file of the source, below the whole-listing depth: passed over on the workers too.
+  symlinkSync(join(root, 'A', 'x', 'TRAx.json'), join(root, 'A', 'x', 'deep', 'same.json'));
   writeFileSync(join(root, 'notes.txt'), 'not data');
   return root;
 }
@@ -60,7 +62,7 @@ describe('LocalLocation', () => {
     const stated = await walked(new LocalLocation(root), true);
     expect(stated).toEqual(lazy);
     expect(lazy.objects).toHaveLength(3 * 4 * 2 + 3 + 1);
-    expect(lazy.skipped).toHaveLength(3 * 4 + 1);
+    expect(lazy.skipped).toHaveLength(3 * 4 + 2);
     const { size, mtimeMs } = statSync(join(root, 'B', 'y', 'TRBy.json'));
     expect(stated.objects).toContainEqual({ uri: join(root, 'B', 'y', 'TRBy.json'), size, changeToken: `${size}:${Math.trunc(mtimeMs)}` });
   });
@@ -100,7 +102,7 @@ describe('LocalLocation', () => {
       try {
         await expect(pool.list(missing)).rejects.toThrow(`Cannot list ${missing}: ENOENT`);
         const root = wideLayout();
-        expect((await pool.list(join(root, 'A', 'x'))).files).toEqual([
+        expect((await pool.list(join(root, 'A', 'x'), realpathSync(root))).files).toEqual([
           join(root, 'A', 'x', 'TRAx.json'),
           join(root, 'A', 'x', 'deep', 'TR0.json'),
         ]);
@@ -110,7 +112,7 @@ describe('LocalLocation', () => {
     },
   );
 
-  it('follows links to files and folders, above and below the whole-listing depth, and passes over broken links and loops', async () => {
+  it('follows links to files and folders outside the source, above and below the whole-listing depth, and passes over broken links, loops and links into the source', async () => {
     const root = tempFolder('local-location-links-');
     const source = join(root, 'log_data');
     const archive = join(root, 'archive');
@@ -127,6 +129,12 @@ describe('LocalLocation', () => {
     symlinkSync(join(root, 'nowhere.json'), join(source, '2018', '11', 'broken.json'));
     symlinkSync(source, join(source, '2018', '11', 'again'));
     symlinkSync(join(source, '2018'), join(source, '2018', 'up'));
+    // Links to what the listing reaches by its own path, and a loop of links that cannot be followed.
+    symlinkSync(join(source, '2018', '11'), join(source, 'latest'));
+    symlinkSync(join(source, '2018', '11', '2018-11-01-events.json'), join(source, '2018', '11', 'today.json'));
+    symlinkSync(join(source, '2018', '11', 'loop-b.json'), join(source, '2018', '11', 'loop-a.json'));
+    symlinkSync(join(source, '2018', '11', 'loop-a.json'), join(source, '2018', '11', 'loop-b.json'));
+    symlinkSync(join(source, '2018', '11', 'loop-a.json'), join(source, 'loop-top'));
     for (const changeTokens of [false, true]) {
       const location = new LocalLocation(source);
       const { objects, skipped } = await walked(location, changeTokens);
@@ -137,7 +145,18 @@ describe('LocalLocation', () => {
         { uri: join(source, '2018', '11', '2018-11-02-events.json'), size: 8 },
         { uri: join(source, '2018', '12', '2018-12-01-events.json'), size: 2 },
       ]);
-      expect(skipped).toEqual([join(source, '2018', '11', 'again'), join(source, '2018', '11', 'broken.json'), join(source, '2018', 'up')]);
+      expect([...skipped].sort()).toEqual(
+        [
+          join(source, '2018', '11', 'again'),
+          join(source, '2018', '11', 'broken.json'),
+          join(source, '2018', '11', 'loop-a.json'),
+          join(source, '2018', '11', 'loop-b.json'),
+          join(source, '2018', '11', 'today.json'),
+          join(source, '2018', 'up'),
+          join(source, 'latest'),
+          join(source, 'loop-top'),
+        ].sort(),
+      );
     }
   });
 

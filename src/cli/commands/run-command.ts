@@ -42,12 +42,13 @@ export function loadCommand(name: string, description: string): Command {
   return withWaitOption(withIncrementalOptions(withLoadOptions(new Command(name).description(description)))).action(
     async (options: Record<string, unknown>) => {
       const json = options.json === true;
-      const settings = settingsFromOptions(options);
-      const incremental = incrementalFromOptions(options);
-      const waitSeconds = waitSecondsFromOptions(options);
       const progress = createProgressDisplay(!json);
       const interrupts = handleInterrupts();
       try {
+        // Inside the try: with --json a bad flag is a failure printed as JSON too.
+        const settings = settingsFromOptions(options);
+        const incremental = incrementalFromOptions(options);
+        const waitSeconds = waitSecondsFromOptions(options);
         const summary = await run({ settings, ...incremental, onProgress: progress.listener, waitSeconds, signal: interrupts.signal });
         progress.stop();
         process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatRunSummary(summary)}\n`);

@@ -14,8 +14,8 @@ import type { ListingReply, ListingRequest } from './folder-listing-worker.js';
 
 /** Lists folders on worker threads, or on this thread where the worker's script is not built (tests of the sources). */
 export interface FolderListingPool {
-  /** The folder's files with their stats; fails with a `SourceError` naming the folder. */
-  list(folder: string): Promise<FolderListing>;
+  /** The folder's files with their stats (`root` as `listFolderWhole` takes it); fails with a `SourceError` naming the folder. */
+  list(folder: string, root?: string): Promise<FolderListing>;
   /** Ends the workers; listings still pending are dropped. */
   close(): Promise<void>;
 }
@@ -28,7 +28,7 @@ const WORKER_SCRIPT = new URL('./folder-listing-worker.js', import.meta.url);
  */
 export function openFolderListingPool(size: number): FolderListingPool {
   if (size === 0 || !existsSync(fileURLToPath(WORKER_SCRIPT))) {
-    return { list: async (folder) => listOnThisThread(folder), close: async () => {} };
+    return { list: async (folder, root) => listOnThisThread(folder, true, root), close: async () => {} };
   }
   const pending = new Map<number, { folder: string; resolve: (listing: FolderListing) => void; reject: (error: Error) => void }>();
   const load = new Map<Worker, number>();
@@ -59,7 +59,7 @@ export function openFolderListingPool(size: number): FolderListingPool {
     });
   }
   return {
-    list: (folder) =>
+    list: (folder, root) =>
       new Promise((resolve, reject) => {
         if (failure) {
           reject(new SourceError(`Cannot list ${folder}: ${failure.message}`, { cause: failure.cause }));
@@ -69,7 +69,7 @@ export function openFolderListingPool(size: number): FolderListingPool {
         pending.set(id, { folder, resolve, reject });
         const [worker] = [...load.entries()].reduce((least, entry) => (entry[1] < least[1] ? entry : least));
         load.set(worker, (load.get(worker) ?? 0) + 1);
-        worker.postMessage({ id, folder } satisfies ListingRequest);
+        worker.postMessage({ id, folder, root } satisfies ListingRequest);
       }),
     close: async () => {
       closing = true;
@@ -80,9 +80,9 @@ export function openFolderListingPool(size: number): FolderListingPool {
 }
 
 /** Lists `folder` whole with stats on this thread; a failure is a `SourceError` naming it. */
-export function listOnThisThread(folder: string, withStats = true): FolderListing {
+export function listOnThisThread(folder: string, withStats = true, root?: string): FolderListing {
   try {
-    return listFolderWhole(folder, withStats);
+    return listFolderWhole(folder, withStats, root);
   } catch (error) {
     throw new SourceError(`Cannot list ${folder}: ${listingFailure(folder, error)}`, { cause: error });
   }

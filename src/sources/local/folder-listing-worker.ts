@@ -9,6 +9,8 @@ import { type FolderListing, listFolderWhole, listingFailure } from './folder-li
 export interface ListingRequest {
   readonly id: number;
   readonly folder: string;
+  /** The real path of the location the folder is in (see `listFolderWhole`). */
+  readonly root?: string;
 }
 
 /** What a worker posts back for one request. */
@@ -16,10 +18,10 @@ export type ListingReply = { readonly id: number; readonly listing: FolderListin
 
 if (parentPort) {
   const port = parentPort;
-  port.on('message', ({ id, folder }: ListingRequest) => {
+  port.on('message', ({ id, folder, root }: ListingRequest) => {
     let listing: FolderListing;
     try {
-      listing = listFolderWhole(folder, true);
+      listing = listFolderWhole(folder, true, root);
     } catch (error) {
       port.postMessage({ id, error: listingFailure(folder, error) } satisfies ListingReply);
       return;

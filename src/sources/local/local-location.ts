@@ -3,7 +3,7 @@
  * when first asked for, or, when the caller will compare every token with the ledger, while listing, on
  * listing workers (`folder-listing-pool.ts`).
  */
-import { createReadStream, type Dirent, readdirSync, statSync } from 'node:fs';
+import { createReadStream, type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,13 +36,15 @@ export class LocalLocation implements DataLocation {
     }
     if (!info.isDirectory()) throw new SourceError(`Source ${this.uri} is not a folder`);
     this.skippedFiles.length = 0;
+    // Links to files and folders of the location itself are passed over: the listing reaches them anyway.
+    const root = realpathSync(this.uri);
     if (options.changeTokens) {
-      yield* this.listWithStats();
+      yield* this.listWithStats(root);
       return;
     }
-    for (const step of this.walk(this.uri)) {
+    for (const step of this.walk(this.uri, root)) {
       if (step.kind === 'file') yield* this.take(step.path, step.entry, step.regular);
-      else yield* this.listed(listOnThisThread(step.path, false));
+      else yield* this.listed(listOnThisThread(step.path, false, root));
     }
   }
 
@@ -61,7 +63,7 @@ export class LocalLocation implements DataLocation {
   // down (song_data/A/B, log_data/2018/11) each folder is listed whole by one recursive call and sorted: 0.085
   // s, and what is held at once stays one such folder's files (under 1/600 of the real song prefix). The walk
   // yields, in order, the files above that level and the folders to list whole.
-  private *walk(folder: string, depth = 0, linkedFolders = new Set<string>()): Generator<WalkStep> {
+  private *walk(folder: string, root: string, depth = 0, linkedFolders = new Set<string>()): Generator<WalkStep> {
     if (depth >= WHOLE_LISTING_DEPTH) {
       yield { kind: 'folder', path: folder };
       return;
@@ -70,8 +72,8 @@ export class LocalLocation implements DataLocation {
     entries.sort((a, b) => byteOrder(a.name, b.name));
     for (const entry of entries) {
       const path = join(folder, entry.name);
-      const kind = entryKind(path, entry, linkedFolders);
-      if (kind === 'folder') yield* this.walk(path, depth + 1, linkedFolders);
+      const kind = entryKind(path, entry, linkedFolders, root);
+      if (kind === 'folder') yield* this.walk(path, root, depth + 1, linkedFolders);
       else yield { kind: 'file', path, entry, regular: kind === 'file' };
     }
   }
@@ -80,8 +82,8 @@ export class LocalLocation implements DataLocation {
    * The walk with every file's stats, the folders listed on worker threads a few ahead of the one being
    * yielded (`folder-listing-pool.ts`); a dataset of few folders (log_data: one a month) is listed here.
    */
-  private async *listWithStats(): AsyncGenerator<SourceObject> {
-    const steps = [...this.walk(this.uri)];
+  private async *listWithStats(root: string): AsyncGenerator<SourceObject> {
+    const steps = [...this.walk(this.uri, root)];
     const folders = steps.filter((step) => step.kind === 'folder').length;
     const pool = openFolderListingPool(folders >= POOL_MIN_FOLDERS ? LISTING_WORKERS : 0);
     const listings = new Map<number, Promise<FolderListing>>();
@@ -90,7 +92,7 @@ export class LocalLocation implements DataLocation {
       for (; started <= last && started < steps.length; started += 1) {
         const step = steps[started]!;
         if (step.kind !== 'folder') continue;
-        const listing = pool.list(step.path);
+        const listing = pool.list(step.path, root);
         listing.catch(() => {}); // awaited in its turn; a listing dropped when the caller stops early must not go unhandled
         listings.set(started, listing);
       }
