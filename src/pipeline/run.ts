@@ -56,6 +56,7 @@ import { maskedSettings, sparkifyVersion } from './run-settings.js';
 import { batchStatements, prepareLoadStatements, resetSchemaStatements } from './schema-setup.js';
 import { assertReconciled } from './staging-reconciliation.js';
 import { type SharedFileName, SharedFileNames, sharedFileNamesNote } from './shared-file-names.js';
+import { repeatedPlaysNote } from './repeated-plays.js';
 import { shrunkFilesNote } from './shrunk-files.js';
 import { countRows, measureStarSchema, publishStarSchema, type PublishMode } from './star-publisher.js';
 import { countExactMatches } from './match-explanation.js';
@@ -173,6 +174,10 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
       if (!storage && loaded.songs.files.changed + loaded.events.files.changed > 0) {
         const shrunk = await shrunkFilesNote(warehouse);
         if (shrunk) notes.push(shrunk);
+      }
+      if (!storage && !loaded.full && loaded.events.files.new + loaded.events.files.changed > 0) {
+        const repeated = await repeatedPlaysNote(warehouse);
+        if (repeated) notes.push(repeated);
       }
       const base = {
         warehouse: describeTarget(settings.warehouse),
