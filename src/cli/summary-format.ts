@@ -44,8 +44,12 @@ export function formatRunSummary(summary: RunSummary): string {
   }
   const removed = summary.songs.files.removed + summary.events.files.removed;
   if (removed > 0) {
+    // A full refresh (or Redshift's direct COPY, recorded as one) rebuilt from the source as it is: gone.
+    const dropped = summary.mode === 'full-refresh' && summary.published;
     lines.push(
-      `files removed from the source since they were loaded: ${removed}; their records stay until \`sparkify run --full-refresh\``,
+      dropped
+        ? `files removed from the source since they were loaded: ${removed}; this full refresh dropped their records`
+        : `files removed from the source since they were loaded: ${removed}; their records stay until \`sparkify run --full-refresh\``,
     );
   }
   if (summary.staging) {

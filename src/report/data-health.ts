@@ -102,8 +102,10 @@ export interface Lineage {
   /** Files per dataset, from sparkify_files when recorded, else from what staging holds. */
   readonly files: readonly { readonly dataset: string; readonly files: number }[];
   readonly filesFrom: 'sparkify_files' | 'staging' | null;
-  /** The files the latest succeeded run (re)loaded, from sparkify_files (unchanged files keep their earlier run). */
+  /** The files the latest succeeded run (re)loaded, from sparkify_files (unchanged files keep their earlier run), the first 200. */
   readonly runFiles: readonly JsonRow[];
+  /** How many files that run (re)loaded in all. */
+  readonly runFileCount: number;
 }
 
 /** The lineage of the warehouse's current figures. */
@@ -118,15 +120,16 @@ export async function readLineage(warehouse: Warehouse, tables: ReadonlySet<stri
     const files = counted(await jsonRows(warehouse, HEALTH_QUERIES.recordedFiles));
     if (files.length > 0) {
       const runFiles = latest ? await jsonRows(warehouse, HEALTH_QUERIES.runFiles(latest.runId)) : [];
-      return { ...run, files, filesFrom: 'sparkify_files', runFiles };
+      const [count] = latest ? await jsonRows(warehouse, HEALTH_QUERIES.runFileCount(latest.runId)) : [];
+      return { ...run, files, filesFrom: 'sparkify_files', runFiles, runFileCount: Number(count?.files ?? 0) };
     }
   }
   if (tables.has('staging_events') && tables.has('staging_songs')) {
     const files = counted(await jsonRows(warehouse, HEALTH_QUERIES.stagedFiles));
     // Redshift's COPY keeps no file names in staging: nothing to count there.
-    if (files.some((entry) => entry.files > 0)) return { ...run, files, filesFrom: 'staging', runFiles: [] };
+    if (files.some((entry) => entry.files > 0)) return { ...run, files, filesFrom: 'staging', runFiles: [], runFileCount: 0 };
   }
-  return { ...run, files: [], filesFrom: null, runFiles: [] };
+  return { ...run, files: [], filesFrom: null, runFiles: [], runFileCount: 0 };
 }
 
 function parseObject(text: unknown): Record<string, unknown> | null {

@@ -278,6 +278,8 @@ FROM sparkify_files
 WHERE run_id = ${Math.trunc(runId)}
 ORDER BY dataset, source_file
 LIMIT 200`,
+  // All of them: the list above stops at 200, a first load of the real bucket has hundreds of thousands.
+  runFileCount: (runId: number) => `SELECT COUNT(*) AS files FROM sparkify_files WHERE run_id = ${Math.trunc(runId)}`,
   checkFailures: `SELECT check_name, severity, failing_key, row_json
 FROM (
   SELECT check_name, severity, failing_key, row_json,

@@ -3,6 +3,7 @@
  * request of any kind, forbidden by its Content-Security-Policy). The dashboard serves the same page with
  * a filter form on top.
  */
+import { groupDigits } from '../number-format.js';
 import type { FigureData, ReportData } from './report-data.js';
 import { escapeHtml } from './html-parts.js';
 import { isUnfiltered } from './report-filters.js';
@@ -80,7 +81,7 @@ function lineageText(data: ReportData): string {
       : ` It loaded <span data-testid="run-files">${names
           .slice(0, 10)
           .map((name) => `<code>${escapeHtml(name)}</code>`)
-          .join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}</span>.`
+          .join(', ')}${lineage.runFileCount > 10 ? ` and ${groupDigits(lineage.runFileCount - 10)} more` : ''}</span>.`
     : '';
   const files =
     lineage.files.length > 0

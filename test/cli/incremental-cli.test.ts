@@ -2,7 +2,8 @@
  * The incremental options and `sparkify runs` on the command line: a bad --from/--to day is one line with
  * exit 2; `runs` lists the runs newest first, as text and JSON.
  */
-import { statSync } from 'node:fs';
+import { cpSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../support/test-warehouses.js';
 import { sparkify } from './run-cli.js';
@@ -32,6 +33,21 @@ describe('incremental runs on the command line', () => {
     const reversed = sparkify(['run', '--source', TINY, '--from', '2018-11-03', '--to', '2018-11-01'], tempFolder());
     expect(reversed.status).toBe(2);
     expect(reversed.stderr).toContain('--from 2018-11-03 is after --to 2018-11-01');
+  });
+
+  it('says a removed file keeps its records, and that a full refresh dropped them', () => {
+    const cwd = tempFolder();
+    const source = join(cwd, 'source');
+    cpSync(TINY, source, { recursive: true });
+    sparkify(['run', '--source', source], cwd);
+    rmSync(join(source, 'log_data/2018/11/2018-11-02-events.json'));
+    const kept = sparkify(['run', '--source', source], cwd);
+    expect(kept.stdout).toContain(
+      'files removed from the source since they were loaded: 1; their records stay until `sparkify run --full-refresh`',
+    );
+    const refreshed = sparkify(['run', '--source', source, '--full-refresh'], cwd);
+    expect(refreshed.status).toBe(0);
+    expect(refreshed.stdout).toContain('files removed from the source since they were loaded: 1; this full refresh dropped their records');
   });
 
   it('lists the runs with sparkify runs, newest first, after a load and a no-op', () => {

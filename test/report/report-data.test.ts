@@ -234,3 +234,22 @@ describe.skipIf(!POSTGRES)(
     });
   },
 );
+
+describe('the header of a run that loaded more than the files it lists', () => {
+  it('counts every file the run loaded, not the 200 the lineage lists', async () => {
+    const { generate } = await import('../../src/generator/generate.js');
+    const source = join(mkdtempSync(join(tmpdir(), 'sparkify-report-')), 'source');
+    await generate({ out: source, songs: 300, events: 500, days: 3, seed: 4, force: true });
+    const warehouse = `duckdb:${join(source, '..', 'many.duckdb')}`;
+    await run({ options: { source, warehouse }, env: {}, cwd: source });
+    const [ledger] = await ask(warehouse, 'SELECT COUNT(*) AS n FROM sparkify_files WHERE run_id = 1');
+    const loaded = Number(ledger!.n);
+    expect(loaded).toBeGreaterThan(200);
+    const data = await collectFrom(warehouse);
+    expect(data.lineage.runFiles).toHaveLength(200);
+    expect(data.lineage.runFileCount).toBe(loaded);
+    expect(renderReportPage(data, { mode: 'report' })).toMatch(
+      new RegExp(`It loaded <span data-testid="run-files">(<code>[^<]*</code>, ){9}<code>[^<]*</code> and ${loaded - 10} more</span>`),
+    );
+  });
+});
