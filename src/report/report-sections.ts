@@ -42,6 +42,12 @@ export function figureSections(data: ReportData): FigureSection[] {
     figures: names.map(figure),
   });
 
+  // The rule the latest run matched plays by (its --match), as the match explanation records it.
+  const matchRule =
+    data.health.matchExplanation?.mode === 'normalized'
+      ? 'title and artist name equal once their spelling is repaired, durations to the hundredth of a second: <code>--match normalized</code>'
+      : 'title, artist name and duration all equal';
+
   return [
     section('headline', 'Headline numbers', ['headline'], () => headline(rows('headline')[0] ?? {})),
     section('plays-per-day', 'Plays per day', ['plays_per_day'], () => {
@@ -87,7 +93,7 @@ ${rowsTable(
   'top-artists-logged',
 )}
 </div>
-<p>As catalogue songs, where the play matched one (title, artist name and duration all equal):</p>
+<p>As catalogue songs, where the play matched one (${matchRule}):</p>
 ${rowsTable(
   rows('top_songs_matched'),
   [
@@ -198,17 +204,23 @@ ${card('match-rate', share(row.matched_plays), 'of plays matched to a catalogue 
 </div>`;
 }
 
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
 function retentionTable(rows: readonly JsonRow[]): string {
   if (rows.length === 0) return '<p class="empty">No rows.</p>';
   const cohorts = [...new Set(rows.map((row) => String(row.cohort_week)))];
   const offsets = Math.max(...rows.map((row) => Number(row.week_offset))) + 1;
   const cell = (cohort: string, offset: number) =>
     Number(rows.find((row) => row.cohort_week === cohort && Number(row.week_offset) === offset)?.listeners ?? 0);
+  // Weeks after the last one with plays have no data yet: blank, not 0 (0%), which reads as listeners lost.
+  const weekOf = (cohort: string, offset: number) => Date.parse(cohort) + offset * WEEK_MS;
+  const lastWeek = Math.max(...rows.map((row) => weekOf(String(row.cohort_week), Number(row.week_offset))));
   const head = Array.from({ length: offsets }, (_, offset) => `<th>week ${offset}</th>`).join('');
   const body = cohorts
     .map((cohort) => {
       const size = cell(cohort, 0);
       const cells = Array.from({ length: offsets }, (_, offset) => {
+        if (weekOf(cohort, offset) > lastWeek) return '<td class="n" data-state="no-data-yet"></td>';
         const listeners = cell(cohort, offset);
         return `<td class="n">${listeners}${offset > 0 && size > 0 ? ` (${Math.round((100 * listeners) / size)}%)` : ''}</td>`;
       }).join('');

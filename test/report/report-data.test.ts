@@ -253,3 +253,35 @@ describe('the header of a run that loaded more than the files it lists', () => {
     );
   });
 });
+
+describe('the retention table', () => {
+  it('leaves the weeks after the last play blank instead of 0 (0%)', async () => {
+    const { generate } = await import('../../src/generator/generate.js');
+    const source = join(mkdtempSync(join(tmpdir(), 'sparkify-report-')), 'source');
+    // 2018-11-01 (a Thursday) to 2018-11-10: the weeks of 2018-10-29 and 2018-11-05.
+    await generate({ out: source, songs: 50, events: 2_000, days: 10, seed: 9, force: true });
+    const warehouse = `duckdb:${join(source, '..', 'weeks.duckdb')}`;
+    await run({ options: { source, warehouse }, env: {}, cwd: source });
+    const data = await collectFrom(warehouse);
+    const html = renderReportPage(data, { mode: 'report' });
+    const row = (cohort: string) => new RegExp(`<tr><td>${cohort}</td>(.*?)</tr>`).exec(html)?.[1] ?? '';
+    expect(row('2018-10-29')).not.toContain('no-data-yet');
+    expect(row('2018-10-29')).toMatch(/^<td class="n">\d+<\/td><td class="n">\d+ \(\d+%\)<\/td>$/);
+    expect(row('2018-11-05')).toMatch(/^<td class="n">\d+<\/td><td class="n" data-state="no-data-yet"><\/td>$/);
+  });
+});
+
+describe('the matched songs label', () => {
+  it('names the rule of the run: exact, or --match normalized', async () => {
+    for (const match of ['exact', 'normalized']) {
+      const warehouse = `duckdb:${join(mkdtempSync(join(tmpdir(), 'sparkify-report-')), 'match.duckdb')}`;
+      await run({ options: { source: TINY, warehouse, match }, env: {}, cwd: TINY });
+      const html = renderReportPage(await collectFrom(warehouse), { mode: 'report' });
+      expect(html).toContain(
+        match === 'exact'
+          ? 'where the play matched one (title, artist name and duration all equal)'
+          : 'where the play matched one (title and artist name equal once their spelling is repaired, durations to the hundredth of a second: <code>--match normalized</code>)',
+      );
+    }
+  });
+});
