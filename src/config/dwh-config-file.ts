@@ -227,6 +227,12 @@ function warehouseOf(
         `from the Redshift console (e.g. ${name.toLowerCase()}.abc123xyz.us-west-2.redshift.amazonaws.com, without :5439/dev)`,
     );
   }
+  // Redshift has no default user (PostgreSQL takes the login's name): without one, every connection fails.
+  if (redshift && !values.user) {
+    return unusable(
+      `${origin} names a Redshift cluster, but dwh.cfg gives no user: add DB_USER to [${host.entry.section}] (e.g. DB_USER=dwhuser)`,
+    );
+  }
   const database = values.database?.text ?? endpoint?.[3] ?? 'dev';
   const user = values.user ? encodeURIComponent(values.user.text) : '';
   const password = values.password ? `:${encodeURIComponent(values.password.text)}` : '';

@@ -59,8 +59,12 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   app.get('/', async (c) => {
     let filters: ReturnType<typeof parseReportFilters>;
     try {
-      const unknown = Object.keys(c.req.queries()).filter((key) => !(FILTER_KEYS as readonly string[]).includes(key));
+      const given = c.req.queries();
+      const unknown = Object.keys(given).filter((key) => !(FILTER_KEYS as readonly string[]).includes(key));
       if (unknown.length > 0) throw new ConfigError(`Unknown filter ${unknown[0]}: expected one of ${FILTER_KEYS.join(', ')}`);
+      // Two values of one filter (?level=free&level=paid) would silently show the first.
+      const repeated = Object.entries(given).find(([, values]) => values.length > 1);
+      if (repeated) throw new ConfigError(`Filter ${repeated[0]} is given ${repeated[1].length} times: give it once`);
       filters = parseReportFilters(Object.fromEntries(FILTER_KEYS.map((key) => [key, c.req.query(key)])));
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

@@ -21,14 +21,18 @@ export function rowsTable(rows: readonly JsonRow[], columns: readonly (readonly 
   const body = rows
     .map(
       (row) =>
-        `<tr>${columns.map(([key]) => `<td${typeof row[key] === 'number' ? ' class="n"' : ''}>${escapeHtml(formatValue(row[key]))}</td>`).join('')}</tr>`,
+        `<tr>${columns.map(([key]) => `<td${typeof row[key] === 'number' ? ' class="n"' : ''}>${escapeHtml(formatValue(row[key], key))}</td>`).join('')}</tr>`,
     )
     .join('\n');
   return `<table${testId ? ` data-testid="${escapeHtml(testId)}"` : ''}><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function formatValue(value: unknown): string {
+// Ids (user_id, run_id, session_id, songplay_id) are names, not amounts: user 9001, not 9,001.
+const ID_COLUMN = /(^|_)id$/;
+
+function formatValue(value: unknown, column: string): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && ID_COLUMN.test(column)) return String(value);
   if (typeof value === 'number') return Number.isInteger(value) ? groupDigits(value) : value.toFixed(2);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);

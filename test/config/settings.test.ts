@@ -56,6 +56,15 @@ describe('loadSettings', () => {
     expect(settings.warehouse).toMatchObject({ kind: 'postgres', url: 'postgres://dwhuser:Passw0rd%231@db.internal:5432/dwh' });
   });
 
+  it('refuses a Redshift cluster without a user, naming the key to add', () => {
+    const cfg = CLASSIC_DWH_CFG.replace("DB_USER='dwhuser'\n", '');
+    const cwd = folderWith({ 'dwh.cfg': cfg });
+    expect(() => loadSettings({ env: {}, cwd })).toThrow(ConfigError);
+    expect(() => loadSettings({ env: {}, cwd })).toThrow(
+      `${join(cwd, 'dwh.cfg')} [CLUSTER] HOST names a Redshift cluster, but dwh.cfg gives no user: add DB_USER to [CLUSTER] (e.g. DB_USER=dwhuser)`,
+    );
+  });
+
   it('ranks flags over environment over the file over defaults', () => {
     const cwd = folderWith({ 'dwh.cfg': `${CLASSIC_DWH_CFG}\n[SPARKIFY]\nMAX_ERRORS=3\nWAREHOUSE=duckdb:file.duckdb\n` });
     expect(loadSettings({ env: {}, cwd }).maxErrors).toBe(3);

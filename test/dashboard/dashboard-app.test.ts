@@ -99,6 +99,9 @@ describe('the dashboard over DuckDB', () => {
     const sql = await send(running.url, { path: '/?sql=DROP%20TABLE%20songplays' });
     expect(sql.status).toBe(400);
     expect(sql.body).toContain('Unknown filter sql');
+    const twice = await send(running.url, { path: '/?level=free&level=paid' });
+    expect(twice.status).toBe(400);
+    expect(twice.body).toContain('Filter level is given 2 times: give it once');
   });
 
   it('lets `sparkify run` write the same DuckDB file meanwhile, and never answers with an error', async () => {

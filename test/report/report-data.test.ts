@@ -285,3 +285,18 @@ describe('the matched songs label', () => {
     }
   });
 });
+
+describe('report tables', () => {
+  it('print ids as they are and amounts with their digits grouped', async () => {
+    const { rowsTable } = await import('../../src/report/html-parts.js');
+    const html = rowsTable(
+      [{ user_id: 9001, run_id: 12345, plays: 12345 }],
+      [
+        ['user_id', 'User'],
+        ['run_id', 'Run'],
+        ['plays', 'Plays'],
+      ],
+    );
+    expect(html).toContain('<td class="n">9001</td><td class="n">12345</td><td class="n">12,345</td>');
+  });
+});
