@@ -177,13 +177,22 @@ export class DwhSections {
   }
 }
 
+// What the usual failures to read a file mean, said plainly (the code stays for the rest).
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file (ENOENT)',
+  EISDIR: 'a folder, not a file (EISDIR)',
+  EACCES: 'permission denied (EACCES)',
+};
+
 /** Reads `path` as configparser would. Throws a ConfigError naming the file (and line) when it cannot. */
 export function readDwhSections(path: string): DwhSections {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code ? (READ_FAILURES[code] ?? code) : String(error);
+    throw new ConfigError(`Cannot read config file ${path}: ${why}`);
   }
   return parseDwhSections(text, path);
 }

@@ -67,7 +67,7 @@ export function figureSections(data: ReportData): FigureSection[] {
       for (const cell of cells) byHour.set(cell.hour, (byHour.get(cell.hour) ?? 0) + cell.plays);
       const busiest = [...byHour.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
       const busiestText = busiest
-        ? `<p>Busiest hour: <strong data-testid="busiest-hour">${String(busiest[0]).padStart(2, '0')}:00 UTC</strong> (${groupDigits(busiest[1])} plays over all days).</p>`
+        ? `<p>Busiest hour: <strong data-testid="busiest-hour">${String(busiest[0]).padStart(2, '0')}:00 UTC</strong> (${groupDigits(busiest[1])} plays over ${data.filters.from || data.filters.to ? 'the days chosen' : 'all days'}).</p>`
         : '';
       return `${busiestText}${chartFigure(hourWeekdayHeatmapSvg(cells), 'Plays by hour of day (UTC, columns) and weekday (rows).')}`;
     }),

@@ -121,9 +121,13 @@ describe('loadSettings', () => {
     expect(() => loadSettings({ env: {}, cwd: tempFolder(), options: { songData: './songs' } })).toThrow(/log data/);
   });
 
-  it('names a missing config file', () => {
+  it('names a missing config file, or a folder given as one, and says what is wrong', () => {
     expect(() => loadSettings({ env: {}, cwd: tempFolder(), configFile: '/nowhere/dwh.cfg' })).toThrow(
-      'Cannot read config file /nowhere/dwh.cfg: ENOENT',
+      'Cannot read config file /nowhere/dwh.cfg: no such file (ENOENT)',
+    );
+    const folder = tempFolder();
+    expect(() => loadSettings({ env: {}, cwd: folder, configFile: folder })).toThrow(
+      `Cannot read config file ${folder}: a folder, not a file (EISDIR)`,
     );
   });
 });

@@ -300,3 +300,13 @@ describe('report tables', () => {
     expect(html).toContain('<td class="n">9001</td><td class="n">12345</td><td class="n">12,345</td>');
   });
 });
+
+describe('the busiest hour', () => {
+  it('counts its plays over all days, or over the days chosen', async () => {
+    const warehouse = `duckdb:${join(mkdtempSync(join(tmpdir(), 'sparkify-report-')), 'hours.duckdb')}`;
+    await run({ options: { source: TINY, warehouse }, env: {}, cwd: TINY });
+    expect(renderReportPage(await collectFrom(warehouse), { mode: 'report' })).toMatch(/plays over all days\)/);
+    const chosen = renderReportPage(await collectFrom(warehouse, { from: '2018-11-02' }), { mode: 'report' });
+    expect(chosen).toMatch(/plays over the days chosen\)/);
+  });
+});
