@@ -24,6 +24,7 @@ import { RECORD_RULES_VERSION } from '../records/field-spec.js';
 import { openLocation } from '../sources/open-location.js';
 import { sourceFor } from '../sources/source-registry.js';
 import type { DataLocation } from '../sources/source.js';
+import { descriptorOf } from '../warehouses/warehouse-registry.js';
 import { describeTarget } from '../warehouses/warehouse-target.js';
 import type { StagedLoads, StagedUploads, StagingLoad, TableWriter, Warehouse } from '../warehouses/warehouse.js';
 import type { TableSpec } from '../schema/table-spec.js';
@@ -94,6 +95,7 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
     throw new ConfigError('--full-refresh reloads every day already: give it or --from/--to, not both');
   const mode: RunMode = options.fullRefresh ? 'full-refresh' : options.backfill ? 'backfill' : 'incremental';
   assertSourcesReadable(settings);
+  await assertWarehouseReadsSources(settings);
   const notes = [...settings.notes];
   const startedAt = new Date();
   const started = performance.now();
@@ -304,6 +306,16 @@ function assertSourcesReadable(settings: Settings): void {
     const problem = sourceFor(location).unreadable?.(location);
     if (problem) throw new ConfigError(`${origin}: ${problem}`);
   }
+}
+
+// A warehouse that COPYs the source itself (Redshift without --s3-staging) reads only s3:// locations. Its
+// planner builds the COPY from the settings alone and says so in one line, before the run connects: a local
+// folder given to it would otherwise fail first on the connection, or after it.
+async function assertWarehouseReadsSources(settings: Settings): Promise<void> {
+  if ([settings.songData, settings.logData].every((location) => /^s3:\/\//i.test(location))) return;
+  const planner = await descriptorOf(settings.warehouse).planner(settings.warehouse);
+  const copies = (planner.storage ?? false) && !(planner.stagedLoading && settings.storageLoad.mode === 'staged');
+  if (copies) planner.staging(settings, [SONG_DATASET, EVENT_DATASET]);
 }
 
 function totalFiles(files: FileCounts): number {

@@ -115,6 +115,18 @@ describe('sparkify CLI', () => {
     expect(sparkify(['run', '--source', TINY], tempFolder(), { SPARKIFY_MAX_ERRORS: '' }).status).toBe(0);
   });
 
+  it('refuses a local folder for a Redshift COPY before connecting, in one line', () => {
+    // Nothing listens on port 1: a run that connected first would fail on the connection instead.
+    const { status, stderr } = sparkify(['run', '--source', TINY, '--warehouse', 'redshift://u:p@127.0.0.1:1/dev'], tempFolder(), {
+      SPARKIFY_IAM_ROLE: 'arn:aws:iam::123456789012:role/dwhRole',
+    });
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      `sparkify: Redshift's COPY reads only from S3, but the song data ([S3] SONG_DATA, --song-data or --source) is ${join(TINY, 'song_data')}: ` +
+        "give s3:// locations, as in SONG_DATA='s3://udacity-dend/song_data'\n",
+    );
+  });
+
   it('names a missing source folder and what named it, before creating any warehouse', () => {
     const cwd = tempFolder();
     const { status, stderr } = sparkify(['run', '--source', '/nowhere'], cwd);
