@@ -39,7 +39,8 @@ function failureJson(error: unknown): Record<string, unknown> {
  * rejects, the error) is printed as JSON on stdout.
  */
 export function loadCommand(name: string, description: string): Command {
-  return withWaitOption(withIncrementalOptions(withLoadOptions(new Command(name).description(description)))).action(
+  const jsonHelp = 'print the summary as JSON, with no progress display (a failure too: error, exitCode, runId)';
+  return withWaitOption(withIncrementalOptions(withLoadOptions(new Command(name).description(description), jsonHelp))).action(
     async (options: Record<string, unknown>) => {
       const json = options.json === true;
       const progress = createProgressDisplay(!json);
