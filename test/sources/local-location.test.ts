@@ -135,6 +135,9 @@ describe('LocalLocation', () => {
     symlinkSync(join(source, '2018', '11', 'loop-b.json'), join(source, '2018', '11', 'loop-a.json'));
     symlinkSync(join(source, '2018', '11', 'loop-a.json'), join(source, '2018', '11', 'loop-b.json'));
     symlinkSync(join(source, '2018', '11', 'loop-a.json'), join(source, 'loop-top'));
+    // A file the listing passes over (not .json), linked as a day: the link is the only way to it.
+    writeFileSync(join(source, '2018', 'raw.txt'), '{"c":333}');
+    symlinkSync(join(source, '2018', 'raw.txt'), join(source, '2018', '11', '2018-11-03-events.json'));
     for (const changeTokens of [false, true]) {
       const location = new LocalLocation(source);
       const { objects, skipped } = await walked(location, changeTokens);
@@ -143,6 +146,7 @@ describe('LocalLocation', () => {
         { uri: join(source, '2017', 'top.json'), size: 2 },
         { uri: join(source, '2018', '11', '2018-11-01-events.json'), size: 7 },
         { uri: join(source, '2018', '11', '2018-11-02-events.json'), size: 8 },
+        { uri: join(source, '2018', '11', '2018-11-03-events.json'), size: 9 },
         { uri: join(source, '2018', '12', '2018-12-01-events.json'), size: 2 },
       ]);
       expect([...skipped].sort()).toEqual(
@@ -152,6 +156,7 @@ describe('LocalLocation', () => {
           join(source, '2018', '11', 'loop-a.json'),
           join(source, '2018', '11', 'loop-b.json'),
           join(source, '2018', '11', 'today.json'),
+          join(source, '2018', 'raw.txt'),
           join(source, '2018', 'up'),
           join(source, 'latest'),
           join(source, 'loop-top'),

@@ -75,7 +75,8 @@ export function listingFailure(folder: string, error: unknown): string {
  * What the entry at `path` is, a symbolic link taken for what it points to (a file delivered as a link into
  * the day's folder, a folder of logs linked from an archive), as `aws s3 sync` and DuckDB's globs take them.
  * Passed over (`other`): a link to nothing or that cannot be followed (a loop of links, no permission), a
- * link to something inside `root` (the location's real path), which the listing reaches by its own path,
+ * link to a folder or a .json file inside `root` (the location's real path), which the listing reaches by
+ * its own path,
  * and a link to a folder that holds it or that a link of this listing reached already (loops).
  */
 export function entryKind(path: string, entry: Dirent, linkedFolders: Set<string>, root?: string): 'file' | 'folder' | 'other' {
@@ -89,7 +90,10 @@ export function entryKind(path: string, entry: Dirent, linkedFolders: Set<string
   } catch {
     return 'other';
   }
-  if (root !== undefined && (real === root || real.startsWith(`${root}/`))) return 'other';
+  // Inside the location, a folder and a .json file are listed by their own paths; a link to a file the
+  // listing passes over (raw.txt linked as a day's .json) is the only way to that file, and is followed.
+  const inside = root !== undefined && (real === root || real.startsWith(`${root}/`));
+  if (inside && (target.isDirectory() || real.endsWith('.json'))) return 'other';
   if (target.isFile()) return 'file';
   if (!target.isDirectory()) return 'other';
   // A link to a folder that holds it would list the same files again under longer and longer names.
