@@ -23,7 +23,7 @@ export function formatRunSummary(summary: RunSummary): string {
     .join(', ');
   const what = summary.bundledSample ? 'the bundled sample' : 'the source';
   const headline = summary.published
-    ? `Run ${summary.runId} (${summary.mode}) loaded ${what} into ${summary.warehouse} and published the star schema`
+    ? `Run ${summary.runId} (${runLabel(summary)}) loaded ${what} into ${summary.warehouse} and published the star schema`
     : `Run ${summary.runId}: nothing new${summary.nothingNewSince ? ` since run ${summary.nothingNewSince.runId} (${summary.nothingNewSince.finishedAt.toISOString()})` : ''}; no table changed in ${summary.warehouse}`;
   const lines = [
     headline,
@@ -72,6 +72,16 @@ export function formatRunSummary(summary: RunSummary): string {
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The run's mode as the headline names it. An incremental run into an empty ledger read every file, so it
+ * says "first load" rather than "incremental", which a new user reads as "only part of the data". The run
+ * record keeps the mode that was asked for.
+ */
+function runLabel(summary: RunSummary): string {
+  const known = (dataset: DatasetSummary) => dataset.files.changed + dataset.files.unchanged + dataset.files.removed;
+  return summary.mode === 'incremental' && known(summary.songs) + known(summary.events) === 0 ? 'first load' : summary.mode;
 }
 
 function sourceRow(source: string, dataset: DatasetSummary): Record<string, unknown> {

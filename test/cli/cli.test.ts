@@ -170,7 +170,7 @@ describe('sparkify run with no source', () => {
     const cwd = tempFolder();
     const { status, stdout } = sparkify(['run'], cwd);
     expect(status).toBe(0);
-    expect(stdout).toContain('Run 1 (incremental) loaded the bundled sample into duckdb:sparkify.duckdb');
+    expect(stdout).toContain('Run 1 (first load) loaded the bundled sample into duckdb:sparkify.duckdb');
     expect(stdout).toMatch(/songplays\s+2126/);
     expect(stdout).toContain('songplays matched to a song: 759 of 2,126');
     expect(stdout).toContain('Next: sparkify query "select * from songplays limit 5", or');

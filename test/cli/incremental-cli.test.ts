@@ -35,18 +35,24 @@ describe('incremental runs on the command line', () => {
     expect(reversed.stderr).toContain('--from 2018-11-03 is after --to 2018-11-01');
   });
 
-  it('says a removed file keeps its records, and that a full refresh dropped them', () => {
+  it('says a removed file keeps its records, and that a full refresh dropped them; the headline names the first load', () => {
     const cwd = tempFolder();
     const source = join(cwd, 'source');
     cpSync(TINY, source, { recursive: true });
-    sparkify(['run', '--source', source], cwd);
-    rmSync(join(source, 'log_data/2018/11/2018-11-02-events.json'));
+    const secondDay = 'log_data/2018/11/2018-11-02-events.json';
+    rmSync(join(source, secondDay));
+    // An empty ledger: every file was read, which "incremental" would not say; the next day is incremental.
+    expect(sparkify(['run', '--source', source], cwd).stdout).toMatch(/^Run 1 \(first load\) loaded the source into /);
+    cpSync(join(TINY, secondDay), join(source, secondDay));
+    expect(sparkify(['run', '--source', source], cwd).stdout).toMatch(/^Run 2 \(incremental\) loaded the source into /);
+    rmSync(join(source, secondDay));
     const kept = sparkify(['run', '--source', source], cwd);
     expect(kept.stdout).toContain(
       'files removed from the source since they were loaded: 1; their records stay until `sparkify run --full-refresh`',
     );
     const refreshed = sparkify(['run', '--source', source, '--full-refresh'], cwd);
     expect(refreshed.status).toBe(0);
+    expect(refreshed.stdout).toMatch(/^Run 4 \(full-refresh\) loaded the source into /);
     expect(refreshed.stdout).toContain('files removed from the source since they were loaded: 1; this full refresh dropped their records');
   });
 
