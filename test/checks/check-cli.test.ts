@@ -48,7 +48,7 @@ describe('check, explain-matches and the gate on the command line', () => {
     expect(sparkify(['run', '--source', TINY, '--match', 'normalized'], cwd).stdout).toMatch(/with --match exact: \d+/);
     const checked = sparkify(['check'], cwd);
     expect(checked.status).toBe(0);
-    expect(checked.stdout).toMatch(/checks: 14 ran, 14 passed, 0 failed, 0 warnings; user checks: none \(no checks folder\)/);
+    expect(checked.stdout).toMatch(/checks: 15 ran, 15 passed, 0 failed, 0 warnings; user checks: none \(no checks folder\)/);
     const text = sparkify(['explain-matches'], cwd);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^Plays \(NextSong events\) in duckdb:sparkify\.duckdb: \d+; matched a song with --match exact/);

@@ -3,7 +3,7 @@
  * failing error check or on a check whose SQL fails (the published tables stay exactly as they were), lets
  * warnings through, keeps failing rows in check_failures, and `check` finds a broken published table.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, QualityCheckError } from '../../src/errors.js';
@@ -52,7 +52,7 @@ for (const target of testWarehouses()) {
 
     it('runs every built-in check in the gate of a run, and all pass on good data', async () => {
       const summary = await load();
-      expect(summary.checks).toMatchObject({ phase: 'gate', ran: 15, passed: 15, failed: 0, errored: 0, blocking: false });
+      expect(summary.checks).toMatchObject({ phase: 'gate', ran: 16, passed: 16, failed: 0, errored: 0, blocking: false });
       expect(summary.checks!.userChecks).toEqual({ folder: null, files: 0 });
       expect(summary.checks!.results.map((result) => result.name)).toContain('records_reconcile');
       expect(JSON.parse(JSON.stringify(summary.checks))).toEqual(summary.checks);
@@ -92,6 +92,30 @@ for (const target of testWarehouses()) {
       expect(Number(kept?.n)).toBeGreaterThan(0);
     });
 
+    it('warns, without blocking, when one song_id names two artists in the song files', async () => {
+      const source = join(tempFolder('sparkify-two-artists-'), 'source');
+      cpSync(TINY, source, { recursive: true });
+      // A second record of "Soul Deep" (SOCIWDW12A8C13D406, The Box Tops) credited to another artist.
+      const record = { num_songs: 1, artist_id: 'ARNOTTHEBOXTOPS01', artist_latitude: null, artist_longitude: null };
+      const song = { artist_location: '', artist_name: 'Not The Box Tops', song_id: 'SOCIWDW12A8C13D406', title: 'Soul Deep' };
+      writeFileSync(
+        join(source, 'song_data/A/A/A/TRAAAZZ128F429CF99.json'),
+        JSON.stringify({ ...record, ...song, duration: 148.0, year: 1969 }),
+      );
+      const other = target.fresh();
+      const summary = await run({ options: { source, warehouse: other }, env: {}, cwd: source });
+      expect(summary.published).toBe(true);
+      expect(summary.checks).toMatchObject({ blocking: false, warnings: 1, failed: 0 });
+      expect(summary.checks!.results.find((result) => result.name === 'song_ids_name_one_artist')).toMatchObject({
+        severity: 'warn',
+        status: 'failed',
+        failingRows: 1,
+        firstFailingKeys: ['SOCIWDW12A8C13D406'],
+      });
+      const clean = await check({ options: { warehouse }, env: {}, cwd: TINY });
+      expect(clean.results.find((result) => result.name === 'song_ids_name_one_artist')?.status).toBe('passed');
+    });
+
     it('fails the run on a check whose SQL fails, naming the file and the warehouse message; tables unchanged', async () => {
       const checks = checksFolder({
         'a_broken.sql': 'SELECT no_such_column FROM users',
@@ -128,7 +152,7 @@ for (const target of testWarehouses()) {
 
     it('check passes on the published tables, then finds a play of an unknown user, with its key', async () => {
       const passed = await check({ options: { warehouse }, env: {}, cwd: TINY });
-      expect(passed).toMatchObject({ phase: 'check', ran: 14, failed: 0, blocking: false });
+      expect(passed).toMatchObject({ phase: 'check', ran: 15, failed: 0, blocking: false });
       // PostgreSQL enforces primary keys, so the damage is one a key does not stop: a play nobody made.
       await withWarehouse(parseWarehouseTarget(warehouse, 'test'), {}, (open) =>
         open.execute(
