@@ -161,7 +161,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
           await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
         : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
-      if (options.backfill && totalFiles(loaded.events.files) === 0) notes.push(noLogFileNote(options.backfill));
+      if (options.backfill)
+        notes.push(totalFiles(loaded.events.files) === 0 ? noLogFileNote(options.backfill) : backfillNote(options.backfill));
       if (loaded.note) notes.push(loaded.note);
 
       if (rejected > settings.maxErrors) {
@@ -324,13 +325,18 @@ function totalFiles(files: FileCounts): number {
 
 // A backfill whose days hold no log file loads nothing: said, so a mistyped year does not pass for a no-op.
 function noLogFileNote(backfill: Backfill): string {
-  const days =
-    backfill.from === BACKFILL_START
-      ? `up to ${backfill.to}`
-      : backfill.to === BACKFILL_END
-        ? `from ${backfill.from} on`
-        : `from ${backfill.from} to ${backfill.to}`;
-  return `no log file of the source is dated ${days} (the date in its path, log_data/YYYY/MM/YYYY-MM-DD-events.json)`;
+  return `no log file of the source is dated ${backfillDays(backfill)} (the date in its path, log_data/YYYY/MM/YYYY-MM-DD-events.json)`;
+}
+
+// The events row of a backfill's summary counts only the files of its days: said, so "removed 0" or a small
+// "unchanged" is not read as the state of the whole source.
+function backfillNote(backfill: Backfill): string {
+  return `backfill: the events row counts only the log files dated ${backfillDays(backfill)}; the others were not compared and stay as they are`;
+}
+
+function backfillDays(backfill: Backfill): string {
+  if (backfill.from === BACKFILL_START) return `up to ${backfill.to}`;
+  return backfill.to === BACKFILL_END ? `from ${backfill.from} on` : `from ${backfill.from} to ${backfill.to}`;
 }
 
 /** Said on every run whose warehouse COPYs the source prefixes itself. */
