@@ -6,33 +6,40 @@
  * `url` with any password replaced by `***`, safe to print. The URL is parsed (WHATWG rules, as pg's own
  * parser does), so a password holding `@`, `:` or `/` is masked whole: `postgres://u:se@cret@host/db`
  * prints as `postgres://u:***@host/db`. A `password=` query parameter is masked too. A URL that does not
- * parse loses everything between `://` and its last `@` but the user name.
+ * parse, that has no host (`postgresql:///u:pw@host/db`) or that lacks its `//` (`postgres:/u:pw@host/db`,
+ * a typo) loses everything between the user name's `:` and the last `@`.
  *
  * @example
  * redactUrl('postgres://u:se@cret@127.0.0.1:1/db'); // 'postgres://u:***@127.0.0.1:1/db'
+ * redactUrl('postgres:/u:secret@host/db'); // 'postgres:/u:***@host/db'
  */
 export function redactUrl(url: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
-  if (!scheme) return maskPasswordParameter(url);
   let parsed: URL | undefined;
   try {
-    parsed = new URL(url);
+    parsed = scheme ? new URL(url) : undefined;
   } catch {
     parsed = undefined;
   }
-  if (parsed?.password) {
+  if (scheme && parsed?.password) {
     // Rebuilt from its parts: the raw text cannot be cut reliably where the password ends.
     const user = parsed.username;
     return maskPasswordParameter(`${scheme}${user}:***@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`);
   }
-  if (parsed) return maskPasswordParameter(url);
-  // Unparseable: the password may hold `/`, `?` or `#`, so no part of the text can be trusted to end it.
-  // Cut at the last `@` of all: masking too much (a query value with an `@`) is harmless, too little is not.
-  const rest = url.slice(scheme.length);
+  if (parsed?.host) return maskPasswordParameter(url);
+  return maskUserInfo(url);
+}
+
+// The password may hold `/`, `?` or `#`, so no part of the text can be trusted to end it: cut at the last
+// `@` of all. Masking too much (a query value with an `@`) is harmless, too little is not. Text with no
+// `user:` before an `@` (a file path, `user@host`) holds no password and is kept.
+function maskUserInfo(url: string): string {
+  const prefix = /^[a-z][a-z0-9+.-]*:\/*/i.exec(url)?.[0] ?? '';
+  const rest = url.slice(prefix.length);
   const at = rest.lastIndexOf('@');
-  if (at === -1) return maskPasswordParameter(url);
-  const user = rest.slice(0, at).split(':')[0] ?? '';
-  return maskPasswordParameter(`${scheme}${user}:***@${rest.slice(at + 1)}`);
+  const colon = rest.slice(0, Math.max(at, 0)).indexOf(':');
+  if (at === -1 || colon === -1) return maskPasswordParameter(url);
+  return maskPasswordParameter(`${prefix}${rest.slice(0, colon)}:***@${rest.slice(at + 1)}`);
 }
 
 function maskPasswordParameter(url: string): string {

@@ -3,7 +3,7 @@
  * --warehouse 'postgres://u:se@cret@127.0.0.1:1/db'` printed `u:***@cret@127.0.0.1`).
  */
 import { describe, expect, it } from 'vitest';
-import { redactUrl } from '../../src/warehouses/warehouse-target.js';
+import { parseWarehouseTarget, redactUrl } from '../../src/warehouses/warehouse-target.js';
 
 describe('redactUrl', () => {
   const cases: [string, string][] = [
@@ -17,6 +17,12 @@ describe('redactUrl', () => {
     ['postgres://h/db?password=hunter2&sslmode=require', 'postgres://h/db?password=***&sslmode=require'],
     ['postgres://u@h/db', 'postgres://u@h/db'],
     ['postgres://h/db?application_name=me@home', 'postgres://h/db?application_name=me@home'],
+    // Typos that leave no parsable host: the password is masked all the same.
+    ['postgres:/u:Zq9Secret@h/db', 'postgres:/u:***@h/db'],
+    ['postgres:u:Zq9Secret@h/db', 'postgres:u:***@h/db'],
+    ['redshift:/u:Zq9Secret@h:5439/dwh', 'redshift:/u:***@h:5439/dwh'],
+    ['postgresql:///rev:Zq9Secret@127.0.0.1/postgres', 'postgresql:///rev:***@127.0.0.1/postgres'],
+    ['duckdb:/data/me@home.duckdb', 'duckdb:/data/me@home.duckdb'],
   ];
   for (const [url, expected] of cases) {
     it(`masks ${url}`, () => {
@@ -32,6 +38,24 @@ describe('redactUrl', () => {
         expect(shown.replace('postgres://etl:***@db.internal:5432/dwh', '')).not.toContain(part);
       }
       expect(shown).toBe('postgres://etl:***@db.internal:5432/dwh');
+    }
+  });
+
+  it('refuses a mistyped URL holding a password (no host, no //, an unknown scheme) and never prints the password', () => {
+    for (const value of [
+      'postgresql:///rev:Zq9Secret@127.0.0.1/postgres',
+      'postgres:/u:Zq9Secret@h/db',
+      'redshift-data:/u:Zq9Secret@wg/db',
+      'postgress://u:Zq9Secret@h/db',
+    ]) {
+      let message = '';
+      try {
+        parseWarehouseTarget(value, '--warehouse');
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^--warehouse: "?[a-z-]+:\/+(rev|u):\*\*\*@/);
+      expect(message).not.toContain('Zq9Secret');
     }
   });
 });

@@ -42,6 +42,11 @@ export function parseServerTarget(value: string, origin: string, kind: ServerTar
   } catch {
     throw new ConfigError(`${origin}: ${redactUrl(trimmed)} is not a valid URL (expected ${scheme}://user:password@host:port/database)`);
   }
+  // `postgresql:///u:pw@host/db` parses as a hostless URL whose database is `u:pw@host/db`: refused, or the
+  // server's "database does not exist" would carry the password.
+  if (url.host === '' && /@/.test(decodeURIComponent(url.pathname))) {
+    throw new ConfigError(`${origin}: ${redactUrl(trimmed)} has no host (expected ${scheme}://user:password@host:port/database)`);
+  }
   const schema = checkedSchema(url.searchParams.get('schema') ?? undefined, origin);
   return { kind, url: trimmed, schema };
 }

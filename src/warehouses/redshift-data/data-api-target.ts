@@ -6,6 +6,7 @@
 import { ConfigError } from '../../errors.js';
 import { checkedSchema } from '../postgres/postgres-target.js';
 import type { WarehouseTarget } from '../warehouse.js';
+import { redactUrl } from '../url-redaction.js';
 
 /**
  * Redshift through the Data API: statements over HTTPS with IAM credentials, so no port needs to be open.
@@ -36,14 +37,14 @@ export function parseDataApiTarget(value: string, origin: string): DataApiTarget
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${origin}: "${value}" is not a valid URL (expected ${DATA_API_FORM})`);
+    throw new ConfigError(`${origin}: "${redactUrl(value)}" is not a valid URL (expected ${DATA_API_FORM})`);
   }
   const parts = [url.hostname, ...url.pathname.split('/').filter((part) => part !== '')].map(decodeURIComponent);
   // The short form cannot name a cluster called "cluster" or "workgroup": that reads as the long form cut short.
   const short = parts.length === 2 && parts[0] !== 'cluster' && parts[0] !== 'workgroup';
   const [kind, name, database] = short ? ['cluster', ...parts] : parts;
   if (parts.length < 2 || parts.length > 3 || (kind !== 'cluster' && kind !== 'workgroup') || !name || !database) {
-    throw new ConfigError(`${origin}: "${value}" names no cluster or workgroup and database; expected ${DATA_API_FORM}`);
+    throw new ConfigError(`${origin}: "${redactUrl(value)}" names no cluster or workgroup and database; expected ${DATA_API_FORM}`);
   }
   for (const key of url.searchParams.keys()) {
     if (!DATA_API_PARAMETERS.has(key))
