@@ -1,6 +1,7 @@
 /**
  * `dashboard`: serves the dashboard app on a local address (loopback by default) until closed.
  */
+import { hostname, networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
@@ -30,6 +31,8 @@ export interface RunningDashboard {
 }
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+// Listening on these is listening on every address of the machine.
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 /**
  * Starts the dashboard over the warehouse the settings name.
@@ -51,9 +54,7 @@ export async function dashboard(options: DashboardOptions = {}): Promise<Running
   });
   const server = await listen(app.fetch, host, port);
   const actualPort = (server.address() as AddressInfo).port;
-  // The names this server is reached by: the address it listens on, and the loopback names when it listens
-  // on loopback. Anything else in a Host header is a page elsewhere reaching in (DNS rebinding).
-  const names = new Set([hostForUrl(host), ...(isLoopback(host) ? LOOPBACK_NAMES : [])]);
+  const names = reachableNames(host);
   for (const name of names) allowed.add(`${name}:${actualPort}`.toLowerCase());
   return {
     url: `http://${hostForUrl(host)}:${actualPort}/`,
@@ -74,6 +75,23 @@ function listen(fetch: Parameters<typeof serve>[0]['fetch'], hostname: string, p
       reject(new SparkifyError(`Failed to listen on ${hostname}:${port}: ${why}`, { cause: error }));
     });
   });
+}
+
+/**
+ * The names this server is reached by: the address it listens on, the loopback names when it listens on
+ * loopback, and on every address (`0.0.0.0`, `::`) the machine's own addresses and host name as well.
+ * Anything else in a Host header is a page elsewhere reaching in (DNS rebinding): a rebinding page's Host
+ * is the attacker's domain name, never one of these.
+ */
+function reachableNames(host: string): Set<string> {
+  const names = new Set([hostForUrl(host), ...(isLoopback(host) || WILDCARD_HOSTS.has(host) ? LOOPBACK_NAMES : [])]);
+  if (WILDCARD_HOSTS.has(host)) {
+    names.add(hostname());
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      if (address) names.add(hostForUrl(address.address));
+    }
+  }
+  return names;
 }
 
 function isLoopback(host: string): boolean {

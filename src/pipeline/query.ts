@@ -1,7 +1,7 @@
 /**
  * Read-only queries against the warehouse, for `sparkify query` and for programs.
  */
-import { QueryError } from '../errors.js';
+import { ConfigError, QueryError } from '../errors.js';
 import { loadSettings, type LoadSettingsInput, type Settings } from '../config/settings.js';
 import { withWarehouse } from '../warehouses/open-warehouse.js';
 import { rowObjects, uniqueColumnNames } from '../warehouses/query-table.js';
@@ -33,6 +33,10 @@ export interface QueryResult {
 
 /** `query`, with the result's column names too. */
 export async function queryWithColumns(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  // DuckDB answers an empty statement with "Error in native callback": said in words instead, before opening.
+  if (/^[\s;]*$/.test(sql)) {
+    throw new ConfigError('The query is empty: give one SQL statement, for example sparkify query "select count(*) from songplays"');
+  }
   const settings = options.settings ?? loadSettings(options);
   return withWarehouse(settings.warehouse, { readOnly: true }, async (warehouse) => {
     let table: QueryTable;

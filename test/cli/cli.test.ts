@@ -102,6 +102,14 @@ describe('sparkify CLI', () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/^sparkify: Query failed: .*read-only/);
     expect(sparkify(['query', 'select count(*) as n from songplays', '--json'], cwd).stdout).toContain('"n": 6');
+    // An empty query is a usage error in words, not DuckDB's "Error in native callback".
+    for (const empty of ['', '   ', ' ; ']) {
+      const refused = sparkify(['query', empty], cwd);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toBe(
+        'sparkify: The query is empty: give one SQL statement, for example sparkify query "select count(*) from songplays"\n',
+      );
+    }
   });
 
   it('exits 2 with one line naming the flag on a bad value', () => {

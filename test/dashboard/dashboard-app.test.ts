@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { dashboard, type RunningDashboard } from '../../src/dashboard/dashboard-server.js';
@@ -72,6 +73,31 @@ describe('the dashboard over DuckDB', () => {
       const page = await send(running.url, { host });
       expect(page.status, host).toBe(403);
       expect(page.body).not.toContain('songplays');
+    }
+  });
+
+  it('on --host 0.0.0.0 answers the machine by its addresses and name, and still refuses a foreign Host', async () => {
+    const open = await dashboard({
+      settings: loadSettings({ options: { warehouse }, env: {} }),
+      host: '0.0.0.0',
+      port: 0,
+      patienceMs: 30_000,
+    });
+    try {
+      const port = new URL(open.url).port;
+      const address = Object.values(networkInterfaces())
+        .flat()
+        .find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+      const own = [`127.0.0.1:${port}`, `localhost:${port}`, `${hostname()}:${port}`, ...(address ? [`${address}:${port}`] : [])];
+      for (const host of own) {
+        const page = await send(`http://127.0.0.1:${port}/`, { host });
+        expect(page.status, host).toBe(200);
+        expect(page.body).toMatch(/data-testid="plays">6</);
+      }
+      const foreign = await send(`http://127.0.0.1:${port}/`, { host: `evil.example:${port}` });
+      expect(foreign.status).toBe(403);
+    } finally {
+      await open.close();
     }
   });
 
