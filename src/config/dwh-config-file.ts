@@ -119,8 +119,20 @@ export function dwhConfigOf(sections: DwhSections): DwhConfig {
     }
     setIfPresent(layer, setting, unquoted(entry.value), originOf(entry));
   }
+  // [DEFAULT] gives its keys to every section, [SPARKIFY] too (written or not). Only the keys no classic
+  // section reads: a DEFAULT SONG_DATA or REGION is found through [S3] and its own rules, in their order.
+  for (const key of sections.defaultKeys()) {
+    const setting = SPARKIFY_SECTION_KEYS[key.toUpperCase()];
+    if (!setting || CLASSIC_SECTION_KEYS.has(key.toUpperCase()) || sections.own('SPARKIFY', key)) continue;
+    const entry = sections.defaultEntry(key)!;
+    setIfPresent(layer, setting, unquoted(entry.value), originOf(entry));
+  }
   return { layer, notes, noHostNote };
 }
+
+// Keys of [SPARKIFY] that classic sections read too ([S3] SONG_DATA, any section's REGION): not taken from
+// [DEFAULT] as [SPARKIFY]'s, which would put a DEFAULT value ahead of [S3]'s own.
+const CLASSIC_SECTION_KEYS = new Set(['SONG_DATA', 'LOG_DATA', 'LOG_JSONPATH', 'REGION']);
 
 /**
  * The first non-empty value among the places of `name`. A later place holding another value is noted as

@@ -73,6 +73,21 @@ describe('loadSettings', () => {
     expect(loadSettings({ env: { SPARKIFY_MAX_ERRORS: '5' }, cwd, options: { maxErrors: 7 } }).maxErrors).toBe(7);
   });
 
+  it('gives [SPARKIFY] the keys of [DEFAULT], as configparser does, behind its own and never ahead of [S3]', () => {
+    const cfg = `[DEFAULT]\nMAX_ERRORS=4\nWAREHOUSE=duckdb:default.duckdb\nSONG_DATA=s3://default/song_data\n\n${CLASSIC_DWH_CFG}`;
+    const inherited = loadSettings({ env: {}, cwd: folderWith({ 'dwh.cfg': cfg }) });
+    expect(inherited.maxErrors).toBe(4);
+    expect(inherited.warehouse).toEqual({ kind: 'duckdb', path: 'default.duckdb' });
+    // [S3] SONG_DATA is its own; DEFAULT's is only the fallback configparser gives [S3].
+    expect(inherited.songData).toBe('s3://udacity-dend/song_data');
+    const own = loadSettings({ env: {}, cwd: folderWith({ 'dwh.cfg': `${cfg}\n[SPARKIFY]\nMAX_ERRORS=1\n` }) });
+    expect(own.maxErrors).toBe(1);
+    const bad = folderWith({ 'dwh.cfg': '[DEFAULT]\nMAX_ERRORS=lots\n' });
+    expect(() => loadSettings({ env: {}, cwd: bad })).toThrow(
+      `${join(bad, 'dwh.cfg')} [DEFAULT] MAX_ERRORS: expected a whole number >= 0, got "lots"`,
+    );
+  });
+
   it('lets a --source flag override both S3 paths of the file', () => {
     const cwd = folderWith({ 'dwh.cfg': CLASSIC_DWH_CFG });
     const settings = loadSettings({ env: {}, cwd, options: { source: './local' } });
