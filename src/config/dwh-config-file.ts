@@ -262,18 +262,44 @@ function unreadKeyNotes(sections: DwhSections): string[] {
     [...Object.values(DWH_PLACES).flat(), ...INFRA_KEYS, CLUSTER_IDENTIFIER].map((place) => `${place.section}\0${place.key}`),
   );
   const unread: string[] = [];
+  const misplaced: string[] = [];
+  const notes: string[] = [];
+  // Sections match in any case, the exact (upper-case) spelling first, else the first in file order: every
+  // other spelling of the same name is never read.
+  const readSpelling = new Map<string, string>();
   for (const section of sections.sections()) {
+    const upper = section.toUpperCase();
+    if (section === upper || !readSpelling.has(upper)) readSpelling.set(upper, readSpelling.get(upper) === upper ? upper : section);
+  }
+  for (const section of sections.sections()) {
+    const readOne = readSpelling.get(section.toUpperCase())!;
+    if (readOne !== section) {
+      notes.push(`${sections.path} [${section}]: not read, since [${readOne}] is the same section in another case; merge the two`);
+      continue;
+    }
     if (section.toUpperCase() === 'SPARKIFY') continue;
     for (const key of sections.ownKeys(section)) {
       const name = `${section.toUpperCase()}\0${key.toUpperCase()}`;
       const text = unquoted(quietly(() => sections.own(section, key))?.value ?? '');
+      if (read.has(name) || text === '') continue;
+      if (SPARKIFY_SECTION_KEYS[key.toUpperCase()] && !CLASSIC_SECTION_KEYS.has(key.toUpperCase())) {
+        misplaced.push(`[${section}] ${key}`);
+        continue;
+      }
       // Role ARNs and AWS keys have notes of their own.
-      if (read.has(name) || !RUN_LIKE_KEY.test(key) || text === '' || ROLE_ARN.test(text) || AWS_KEY_NAME.test(key)) continue;
+      if (!RUN_LIKE_KEY.test(key) || ROLE_ARN.test(text) || AWS_KEY_NAME.test(key)) continue;
       unread.push(`[${section}] ${key}`);
     }
   }
-  if (unread.length === 0) return [];
-  return [`${sections.path} ${unread.join(', ')}: not read by sparkify (see "The classic dwh.cfg" in its README for the keys it reads)`];
+  if (misplaced.length > 0) {
+    notes.push(`${sections.path} ${misplaced.join(', ')}: not read there; sparkify reads these keys only in [SPARKIFY] (or [DEFAULT])`);
+  }
+  if (unread.length > 0) {
+    notes.push(
+      `${sections.path} ${unread.join(', ')}: not read by sparkify (see "The classic dwh.cfg" in its README for the keys it reads)`,
+    );
+  }
+  return notes;
 }
 
 /** AWS access keys written in the file: sparkify never reads credentials from it. */

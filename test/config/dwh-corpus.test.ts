@@ -141,6 +141,15 @@ const EXPECTED: Readonly<Record<string, Outcome>> = {
       /^\S+ names no cluster host \(\[CLUSTER\] HOST\): loading into the embedded DuckDB warehouse$/,
     ],
   },
+  '40-misplaced-product-keys.cfg': {
+    warehouse: 'duckdb:sparkify.duckdb',
+    notes: [
+      /^\S+ \[cluster\]: not read, since \[CLUSTER\] is the same section in another case; merge the two$/,
+      /^\S+ \[Sparkify\]: not read, since \[SPARKIFY\] is the same section in another case; merge the two$/,
+      /^\S+ \[CLUSTER\] SCHEMA, \[CLUSTER\] MAX_ERRORS, \[S3\] SOURCE, \[S3\] NO_SIGN_REQUEST, \[SPARKFY\] MATCH: not read there; sparkify reads these keys only in \[SPARKIFY\] \(or \[DEFAULT\]\)$/,
+      /^\S+ names no cluster host \(\[CLUSTER\] HOST\): loading into the embedded DuckDB warehouse$/,
+    ],
+  },
   '38-before-any-section.cfg': { error: /^line 1: "HOST=\.\.\." comes before any \[section\] header/ },
 };
 
