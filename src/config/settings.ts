@@ -121,12 +121,24 @@ export function loadSettings(input: LoadSettingsInput = {}): Settings {
       concurrency: validated(pick('s3Concurrency'), POSITIVE_NUMBER, 'a whole number from 1 to 1024') ?? DEFAULT_S3_CONCURRENCY,
     },
     configFile,
-    notes: [...(file?.notes ?? []), ...(file && !warehouseValue ? [file.noHostNote] : [])],
+    notes: [...(file?.notes ?? []), ...(file && !warehouseValue ? [file.noHostNote] : []), ...unusedSettingNotes(pick, warehouse)],
     match: validated(pick('match'), MATCH_MODE, MATCH_MODES.join(' or ')) ?? 'exact',
     checks: checkFolder(pick('checks'), cwd),
     minMatchRate: validated(pick('minMatchRate'), SHARE, 'a number from 0 to 1'),
     storageLoad: storageLoadSettings(pick),
   };
+}
+
+// Settings only some warehouses use, given for one that does not: noted rather than refused, since the same
+// environment or dwh.cfg often serves a Redshift job and a local one (a schema is refused: it names where the
+// tables go, so a warehouse without schemas cannot honour it).
+const WAREHOUSE_ONLY_SETTINGS: readonly SettingKey[] = ['s3Staging', 'redshiftLoad', 'keepStaging'];
+
+function unusedSettingNotes(pick: (key: SettingKey) => SettingValue | undefined, warehouse: WarehouseTarget): string[] {
+  const descriptor = descriptorOf(warehouse);
+  return WAREHOUSE_ONLY_SETTINGS.filter((key) => pick(key) && !descriptor.settings.includes(key)).map(
+    (key) => `${pick(key)!.origin} is not used: it applies to Redshift only, and this run's warehouse is ${descriptor.title}`,
+  );
 }
 
 /**

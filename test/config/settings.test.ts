@@ -88,6 +88,25 @@ describe('loadSettings', () => {
     );
   });
 
+  it('notes, without refusing, the Redshift-only load settings given for another warehouse', () => {
+    const settings = loadSettings({
+      env: { SPARKIFY_REDSHIFT_LOAD: 'direct' },
+      cwd: folderWith({}),
+      options: { s3Staging: 's3://bucket/p/' },
+    });
+    expect(settings.notes).toEqual([
+      "option s3Staging is not used: it applies to Redshift only, and this run's warehouse is DuckDB",
+      "SPARKIFY_REDSHIFT_LOAD (environment) is not used: it applies to Redshift only, and this run's warehouse is DuckDB",
+    ]);
+    const redshift = loadSettings({
+      env: {},
+      cwd: folderWith({}),
+      options: { warehouse: 'redshift://u:p@h.example:5439/dev', s3Staging: 's3://bucket/p/', iamRole: 'arn:aws:iam::123456789012:role/r' },
+    });
+    expect(redshift.notes).toEqual([]);
+    expect(redshift.storageLoad).toMatchObject({ mode: 'staged', staging: 's3://bucket/p/' });
+  });
+
   it('lets a --source flag override both S3 paths of the file', () => {
     const cwd = folderWith({ 'dwh.cfg': CLASSIC_DWH_CFG });
     const settings = loadSettings({ env: {}, cwd, options: { source: './local' } });

@@ -13,7 +13,7 @@ export const redshiftWarehouse: WarehouseDescriptor<ServerTarget> = {
   title: 'Redshift',
   schemes: ['redshift'],
   example: 'redshift://...',
-  settings: ['schema', 'iamRole', 'region', 'logJsonPath'],
+  settings: ['schema', 'iamRole', 'region', 'logJsonPath', 's3Staging', 'redshiftLoad', 'keepStaging'],
   parse: (value, origin) => parseServerTarget(value, origin, 'redshift'),
   describe: describeServerTarget,
   secrets: serverTargetSecrets,
