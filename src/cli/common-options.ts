@@ -27,7 +27,10 @@ export function withLoadOptions(command: Command, json = 'print the summary as J
     .option('--log-data <location>', 'folder or s3:// prefix of the log files (overrides --source)')
     .option('--log-jsonpath <location>', 'the JSONPaths file for the logs, used by Redshift COPY')
     .option('--max-errors <n>', 'rejected records allowed before the run fails (default: 0)')
-    .option('--region <region>', "AWS region of the S3 source (default: the bucket's own; sparkify's own reads use AWS_REGION or the profile first, COPY never)")
+    .option(
+      '--region <region>',
+      "AWS region of the S3 source (default: the bucket's own; sparkify's own reads use AWS_REGION or the profile first, COPY never)",
+    )
     .option('--s3-endpoint <url>', 'an S3-compatible endpoint (path-style addressing)')
     .addOption(new Option('--no-sign-request', 'read a public bucket without credentials'))
     .option('--s3-concurrency <n>', 'S3 objects fetched at once (default: 32)')
