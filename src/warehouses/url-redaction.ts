@@ -21,6 +21,10 @@ export function redactUrl(url: string): string {
   } catch {
     parsed = undefined;
   }
+  // A password holding both `@` and `?` (or `#`, `/`) parses as a shorter password and a host, with the
+  // rest of it in the query: an `@` after the host says so, and the text is cut at its last `@` instead.
+  const tail = parsed ? `${parsed.pathname}${parsed.search}${parsed.hash}` : '';
+  if (parsed?.password && tail.includes('@')) return maskUserInfo(url);
   if (scheme && parsed?.password) {
     // Rebuilt from its parts: the raw text cannot be cut reliably where the password ends.
     const user = parsed.username;

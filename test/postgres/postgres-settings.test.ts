@@ -36,6 +36,20 @@ describe('postgres warehouse targets', () => {
     expect(describeTarget({ kind: 'postgres' })).toBe('postgres (from PG* environment variables)');
   });
 
+  it("names the schema the tables go to: --schema replaces the URL's, with the password still masked", async () => {
+    const { loadSettings } = await import('../../src/config/settings.js');
+    const settings = loadSettings({
+      env: {},
+      cwd: '/',
+      options: { warehouse: 'postgres://u:se@cret@h:5/db?schema=urlschema&sslmode=require', schema: 'flagschema' },
+    });
+    expect(describeTarget(settings.warehouse)).toBe('postgres://u:***@h:5/db?schema=flagschema&sslmode=require');
+    expect(describeTarget({ kind: 'postgres', schema: 'analytics' } as ServerTarget)).toBe(
+      'postgres (from PG* environment variables)?schema=analytics',
+    );
+    expect(describeTarget(parseWarehouseTarget('postgres://u:pw@h/db', 'flag'))).toBe('postgres://u:***@h/db');
+  });
+
   it('rejects a schema that is not a plain identifier, naming where it came from', () => {
     expect(() => parseWarehouseTarget('postgres:?schema=a-b', 'SPARKIFY_WAREHOUSE')).toThrow(ConfigError);
     expect(() => parseWarehouseTarget('postgres://h/db?schema=x;drop', '--warehouse')).toThrow(/^--warehouse: schema/);

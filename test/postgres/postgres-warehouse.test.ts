@@ -115,7 +115,7 @@ describe.skipIf(!POSTGRES_URL)(postgresTitle('PostgreSQL warehouse'), () => {
       const schema = schemaOf(freshPostgresUrl());
       const env = { SPARKIFY_WAREHOUSE: 'postgres:', SPARKIFY_SCHEMA: schema };
       const summary = await run({ options: { source: TINY }, env, cwd: TINY });
-      expect(summary.warehouse).toBe('postgres (from PG* environment variables)');
+      expect(summary.warehouse).toBe(`postgres (from PG* environment variables)?schema=${schema}`);
       expect(await tablesIn(schema)).toEqual(STAR_AND_STAGING);
       expect(await query('SELECT COUNT(*) AS n FROM users', { env, cwd: TINY })).toEqual([{ n: 2 }]);
     });

@@ -23,6 +23,8 @@ describe('redactUrl', () => {
     ['redshift:/u:Zq9Secret@h:5439/dwh', 'redshift:/u:***@h:5439/dwh'],
     ['postgresql:///rev:Zq9Secret@127.0.0.1/postgres', 'postgresql:///rev:***@127.0.0.1/postgres'],
     ['duckdb:/data/me@home.duckdb', 'duckdb:/data/me@home.duckdb'],
+    // A password with `@` then `?`: WHATWG takes `se` for the password and `cr` for the host.
+    ['postgres://u:se@cr?et@h/db', 'postgres://u:***@h/db'],
   ];
   for (const [url, expected] of cases) {
     it(`masks ${url}`, () => {
@@ -32,7 +34,7 @@ describe('redactUrl', () => {
   }
 
   it('never shows any part of a password holding @, : and /', () => {
-    for (const secret of ['se@cret', 'a:b/c@d', 'p/a:s@s/w@rd', 'x?y#z@w']) {
+    for (const secret of ['se@cret', 'a:b/c@d', 'p/a:s@s/w@rd', 'x?y#z@w', 'se@cr?et', 'a@b#c', 'q@r/s?t']) {
       const shown = redactUrl(`postgres://etl:${secret}@db.internal:5432/dwh`);
       for (const part of secret.split(/[@:/?#]/).filter((p) => p.length > 0)) {
         expect(shown.replace('postgres://etl:***@db.internal:5432/dwh', '')).not.toContain(part);

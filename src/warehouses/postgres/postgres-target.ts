@@ -51,9 +51,24 @@ export function parseServerTarget(value: string, origin: string, kind: ServerTar
   return { kind, url: trimmed, schema };
 }
 
-/** A printable name for `target` with no secret in it. */
+/**
+ * A printable name for `target` with no secret in it, naming the schema the tables go to: a `--schema`
+ * (or SPARKIFY_SCHEMA, [SPARKIFY] SCHEMA) replaces the URL's `?schema=` in what is printed as in what is used.
+ */
 export function describeServerTarget(target: ServerTarget): string {
-  return target.url ? redactUrl(target.url) : `${target.kind} (from PG* environment variables)`;
+  if (!target.url) return `${target.kind} (from PG* environment variables)${target.schema ? `?schema=${target.schema}` : ''}`;
+  return withSchema(redactUrl(target.url), target.schema);
+}
+
+// On the redacted text, whose password is `***`: a password may hold `?`, so the query is looked for only
+// after the last `@`.
+function withSchema(redacted: string, schema: string | undefined): string {
+  if (!schema) return redacted;
+  const question = redacted.indexOf('?', redacted.lastIndexOf('@') + 1);
+  const base = question === -1 ? redacted : redacted.slice(0, question);
+  const parameters = new URLSearchParams(question === -1 ? '' : redacted.slice(question + 1));
+  parameters.set('schema', schema);
+  return `${base}?${parameters.toString()}`;
 }
 
 /** The password in `target`'s URL, if any. */
