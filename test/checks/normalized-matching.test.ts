@@ -5,7 +5,7 @@
  * finds every one of them again and nothing else; the explanation puts them under `spelling`, each kind of
  * difference counted; and the quality checks pass on the data.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate, type GenerateResult } from '../../src/generator/generate.js';
@@ -113,6 +113,28 @@ describe('normalized matching on generated data with known quirks', () => {
       it('check passes on the published generated data', async () => {
         expect(await check({ options: { warehouse }, env: {}, cwd: folder })).toMatchObject({ blocking: false, failed: 0, errored: 0 });
       });
+    });
+  }
+});
+
+describe('normalized matching trims the ASCII space only, the same on every warehouse', () => {
+  const TINY = new URL('../fixtures/tiny', import.meta.url).pathname;
+  // "Soul Deep" followed by two spaces matches again; followed by a no-break space (U+00A0) it does not,
+  // where DuckDB's plain TRIM would have stripped it and PostgreSQL's not.
+  const sourceWith = (suffix: string) => {
+    const folder = join(tempFolder('sparkify-trim-'), 'data');
+    cpSync(TINY, folder, { recursive: true });
+    const path = join(folder, 'log_data/2018/11/2018-11-01-events.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"song":"Soul Deep"', `"song":${JSON.stringify(`Soul Deep${suffix}`)}`));
+    return folder;
+  };
+  for (const target of testWarehouses()) {
+    it(target.name, async () => {
+      const matched = async (source: string) =>
+        (await run({ options: { source, warehouse: target.fresh(), match: 'normalized' }, env: {}, cwd: source })).matchedSongplays;
+      const plain = await matched(TINY);
+      expect(await matched(sourceWith('  '))).toBe(plain);
+      expect(await matched(sourceWith('\u00a0'))).toBe(plain - 1);
     });
   }
 });

@@ -22,6 +22,7 @@ import {
   songMatchesSql,
   sqlText,
   type MatchMode,
+  trimSpacesSql,
 } from './match-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -49,7 +50,7 @@ export function matchExplanationSql(dialect: SqlDialect, mode: MatchMode): strin
   const flag = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
   const hasControl = (column: string) => `${column} LIKE ${sqlText('%\u0019%')}`;
   // Trailing spaces by length: Redshift ignores trailing blanks when it compares VARCHARs.
-  const padded = (column: string) => `LENGTH(${column}) <> LENGTH(TRIM(${column}))`;
+  const padded = (column: string) => `LENGTH(${column}) <> LENGTH(${trimSpacesSql(column)})`;
   const matched =
     mode === 'exact'
       ? `SELECT DISTINCT p.play_id FROM play_keys p JOIN (\n${songMatchesSql(dialect, 'exact')}\n) m ON ${matchConditionSql('exact', 'p', 'm')}`

@@ -65,9 +65,18 @@ export function repairMojibakeSql(expression: string): string {
   return `CASE WHEN ${guard} THEN ${round(round(expression, roundOne), roundTwo)} ELSE ${expression} END`;
 }
 
-/** `text` (SQL) with `\u0019` apostrophes made apostrophes again and the surrounding spaces trimmed: case kept. */
+/**
+ * `text` (SQL) with `\u0019` apostrophes made apostrophes again and the surrounding spaces trimmed: case kept.
+ * Only the ASCII space: DuckDB's plain TRIM also strips Unicode spaces (U+00A0, U+3000, ...) where
+ * PostgreSQL's and Redshift's do not, so plays would match on one warehouse and not on another.
+ */
 export function cleanTextSql(repaired: string): string {
-  return `TRIM(REPLACE(${repaired}, ${sqlText(CONTROL_APOSTROPHE)}, ''''))`;
+  return trimSpacesSql(`REPLACE(${repaired}, ${sqlText(CONTROL_APOSTROPHE)}, '''')`);
+}
+
+/** `text` (SQL) without its leading and trailing ASCII spaces, the same on every warehouse. */
+export function trimSpacesSql(text: string): string {
+  return `TRIM(BOTH ' ' FROM ${text})`;
 }
 
 /** The key `normalized` compares text by, from text already repaired by `repairMojibakeSql`. */
