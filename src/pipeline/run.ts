@@ -161,7 +161,8 @@ export async function etl(options: RunOptions = {}): Promise<RunSummary> {
           await stageInWarehouseAll(warehouse, await withSourceRegion(settings), timed, options.onProgress)
         : await stageBatch(warehouse, settings, options, timed, staged ? await openStaged(warehouse, settings) : undefined);
       const rejected = loaded.songs.rejected + loaded.events.rejected;
-      if (options.backfill)
+      // A forced rebuild read every day whatever --from/--to said, and its own note says so.
+      if (options.backfill && !loaded.keepsRemoved)
         notes.push(totalFiles(loaded.events.files) === 0 ? noLogFileNote(options.backfill) : backfillNote(options.backfill));
       if (loaded.note) notes.push(loaded.note);
 

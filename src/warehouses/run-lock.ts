@@ -44,7 +44,8 @@ export function describeOwner(owner: Partial<RunLockOwner> | undefined): string 
 /** The one line a second run prints. */
 export function lockedError(warehouse: string, holder: string, waitSeconds: number, cause?: unknown): RunLockedError {
   const waited = waitSeconds > 0 ? ` after waiting ${waitSeconds} s` : '';
-  const wait = waitSeconds > 0 ? 'a longer --wait' : '--wait <seconds>';
+  // Only the writing commands wait; `check` and the readers meet a held DuckDB file too, and have no --wait.
+  const wait = waitSeconds > 0 ? 'a longer --wait' : '--wait <seconds> (run, etl, create-tables)';
   return new RunLockedError(
     `${warehouse} is in use by ${holder}${waited}: one run at a time per warehouse; try again when it ends, or pass ${wait}`,
     { warehouse, holder, cause },

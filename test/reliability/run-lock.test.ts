@@ -145,6 +145,10 @@ describe('DuckDB: a reader while a run writes the file', () => {
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/^sparkify: cannot read duckdb:.+w\.duckdb while run [0-9a-f]{8} \(sparkify run, pid \d+/);
       expect(result.stderr).toContain(owner.runId);
+      // check writes check_failures, so it meets the file as a writer would; it has no --wait to suggest.
+      const checked = await sparkifyAsync(['check', '--warehouse', warehouse], folder);
+      expect(checked.status).toBe(3);
+      expect(checked.stderr.trim()).toMatch(/or pass --wait <seconds> \(run, etl, create-tables\)$/);
     } finally {
       await release();
       await opened.close();
