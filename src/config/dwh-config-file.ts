@@ -269,7 +269,8 @@ function unreadKeyNotes(sections: DwhSections): string[] {
   const readSpelling = new Map<string, string>();
   for (const section of sections.sections()) {
     const upper = section.toUpperCase();
-    if (section === upper || !readSpelling.has(upper)) readSpelling.set(upper, readSpelling.get(upper) === upper ? upper : section);
+    if (section === upper) readSpelling.set(upper, upper);
+    else if (!readSpelling.has(upper)) readSpelling.set(upper, section);
   }
   for (const section of sections.sections()) {
     const readOne = readSpelling.get(section.toUpperCase())!;
