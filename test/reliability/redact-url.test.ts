@@ -49,6 +49,7 @@ describe('redactUrl', () => {
       'postgres:/u:Zq9Secret@h/db',
       'redshift-data:/u:Zq9Secret@wg/db',
       'postgress://u:Zq9Secret@h/db',
+      'postgresql:///u:Zq9Secret%40h/%zz',
     ]) {
       let message = '';
       try {
@@ -56,7 +57,9 @@ describe('redactUrl', () => {
       } catch (error) {
         message = (error as Error).message;
       }
-      expect(message).toMatch(/^--warehouse: "?[a-z-]+:\/+(rev|u):\*\*\*@/);
+      expect(message).toMatch(
+        /^--warehouse: ("?[a-z-]+:\/+(rev|u):\*\*\*@|the postgresql: URL has no host, and its database part holds an "@")/,
+      );
       expect(message).not.toContain('Zq9Secret');
     }
   });

@@ -44,8 +44,11 @@ export function parseServerTarget(value: string, origin: string, kind: ServerTar
   }
   // `postgresql:///u:pw@host/db` parses as a hostless URL whose database is `u:pw@host/db`: refused, or the
   // server's "database does not exist" would carry the password.
-  if (url.host === '' && /@/.test(decodeURIComponent(url.pathname))) {
-    throw new ConfigError(`${origin}: ${redactUrl(trimmed)} has no host (expected ${scheme}://user:password@host:port/database)`);
+  if (url.host === '' && /@|%40/i.test(url.pathname)) {
+    // Not printed at all: the `@` may be written %40, which no redaction can tell from the password.
+    throw new ConfigError(
+      `${origin}: the ${scheme}: URL has no host, and its database part holds an "@" (expected ${scheme}://user:password@host:port/database)`,
+    );
   }
   const schema = checkedSchema(url.searchParams.get('schema') ?? undefined, origin);
   return { kind, url: trimmed, schema };
